@@ -1,0 +1,45 @@
+# The browser app: Dear ImGui (fetched by scripts/setup.sh) + ui + platform/web,
+# linked to edudesk.js + edudesk.wasm and assembled with the page, the font subset
+# and web/ into ${CMAKE_BINARY_DIR}/web, which `edudesk serve` serves.
+set(IMGUI_DIR "${EDUDESK_DEPS_DIR}/imgui")
+if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
+  message(FATAL_ERROR "Dear ImGui source is missing in ${IMGUI_DIR}: run scripts/setup.sh first")
+endif()
+
+add_library(imgui STATIC
+  ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp ${IMGUI_DIR}/imgui_widgets.cpp
+  ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp ${IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp)
+target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
+# The test-engine hooks publish every widget's label and rectangle (ui/widget_registry.cpp).
+target_compile_definitions(imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_DEMO_WINDOWS
+                                        IMGUI_DISABLE_DEBUG_TOOLS IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+
+file(GLOB UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
+file(GLOB WEB_SOURCES CONFIGURE_DEPENDS src/platform/web/*.cpp)
+add_executable(edudesk_web ${UI_SOURCES} ${WEB_SOURCES})
+target_link_libraries(edudesk_web PRIVATE edudesk_app imgui)
+target_compile_options(edudesk_web PRIVATE -Wall -Wextra)
+set_target_properties(edudesk_web PROPERTIES OUTPUT_NAME edudesk RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/web)
+target_link_options(edudesk_web PRIVATE
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
+  -sENVIRONMENT=web -sFILESYSTEM=0 -sEXPORTED_RUNTIME_METHODS=[ccall,UTF8ToString]
+  -sEXPORTED_FUNCTIONS=[_main,_malloc,_free])
+# -Os for the app; ImGui and the core are compiled with the build type's flags.
+target_compile_options(edudesk_web PRIVATE -Os)
+target_link_options(edudesk_web PRIVATE -Os)
+
+# The page, the static web files and the CJK font subset next to edudesk.js.
+add_custom_command(TARGET edudesk_web POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/shell/index.html ${CMAKE_BINARY_DIR}/web/index.html
+  COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_SOURCE_DIR}/web ${CMAKE_BINARY_DIR}/web)
+
+set(FONT_OUT ${CMAKE_BINARY_DIR}/web/fonts/edudesk-sc.otf)
+set(FONT_SRC /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+add_custom_command(
+  OUTPUT ${FONT_OUT}
+  COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/scripts/make_font_subset.py --font ${FONT_SRC} --out ${FONT_OUT}
+          --text-from ${I18N_JSON} ${CMAKE_SOURCE_DIR}/src/core/demo.cpp
+  DEPENDS ${CMAKE_SOURCE_DIR}/scripts/make_font_subset.py ${I18N_JSON} ${CMAKE_SOURCE_DIR}/src/core/demo.cpp
+  COMMENT "Subsetting the CJK font")
+add_custom_target(edudesk_font ALL DEPENDS ${FONT_OUT})
+add_dependencies(edudesk_web edudesk_font)

@@ -1,0 +1,72 @@
+#pragma once
+// The Desk holds the State and runs the one data path of the app:
+//   Command → decide → Ops → apply (marked pending) → OpStore → on_stored → acknowledged.
+// Ops are applied at once so the next Command sees them (a reply right after a
+// create), but nothing is acknowledged to the person until the store says it is
+// durable; a failed write keeps its Ops pending in memory, reported, retryable.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/op_store.h"
+#include "core/commands.h"
+#include "core/state.h"
+
+namespace edudesk {
+
+struct Submitted {
+  bool ok = false;
+  Error error;                                        // when !ok
+  nlohmann::json result = nlohmann::json::object();  // e.g. ticket_id, number
+  int64_t batch = 0;                                  // durable acknowledgement arrives for this batch
+};
+
+class Desk {
+ public:
+  Desk(OpStore& store, std::string id_prefix);
+
+  // Replays the op log read from storage at start. Ops the core refuses are
+  // counted (load_rejected) and kept out of the State, never dropped from storage.
+  void load(const std::vector<Op>& ops);
+  // Fills an empty desk with the seeded demo data, stored like any other batch.
+  Submitted seed_demo(Millis now);
+
+  void sign_in(std::string agent_id) { actor_ = std::move(agent_id); }
+  const std::string& actor() const { return actor_; }
+
+  Submitted submit(const nlohmann::json& cmd, Millis now);
+  // Called by the platform when a batch is durable (ok) or its write failed.
+  void on_stored(int64_t batch, bool ok, const std::string& message);
+  // Writes every failed batch again (the "retry" button).
+  void retry_failed();
+
+  const State& state() const { return state_; }
+  bool is_pending(const std::string& op_id) const { return pending_ops_.count(op_id) != 0; }
+  int64_t pending_count() const { return static_cast<int64_t>(pending_ops_.size()); }
+  int64_t failed_batches() const { return static_cast<int64_t>(failed_.size()); }
+  const std::string& storage_error() const { return storage_error_; }
+  int64_t load_rejected() const { return load_rejected_; }
+
+  // Told about every finished batch (ok or not); the page API resolves promises here.
+  std::function<void(int64_t batch, bool ok, const std::string& message)> on_batch_done;
+
+ private:
+  Submitted commit(std::vector<Op> ops, nlohmann::json result);
+
+  OpStore& store_;
+  PrefixIds ids_;
+  std::string actor_;
+  State state_;
+  int64_t next_batch_ = 1;
+  std::map<int64_t, std::vector<Op>> in_flight_, failed_;
+  std::unordered_set<std::string> pending_ops_;
+  std::string storage_error_;
+  int64_t load_rejected_ = 0;
+};
+
+}  // namespace edudesk

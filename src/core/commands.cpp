@@ -1,0 +1,151 @@
+#include "core/commands.h"
+
+#include "core/fields.h"
+
+namespace edudesk {
+
+const char* const kCommandTypes[] = {"customer.create", "ticket.create",     "ticket.reply",
+                                     "ticket.note",     "ticket.set_status", "ticket.customer_message",
+                                     nullptr};
+
+namespace {
+using nlohmann::json;
+
+Op make_op(Context& ctx, const char* type, json data) {
+  return Op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data)};
+}
+
+bool read_customer_fields(const json& c, json& data, Error& err) {
+  std::string name, phone;
+  bool is_parent = false;
+  if (!read_string(c, "name", name, err, limits::name, true) ||
+      !read_string(c, "phone", phone, err, limits::phone, false) || !read_bool(c, "is_parent", is_parent, err))
+    return false;
+  for (char ch : phone)
+    if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
+      err = {"invalid_value", "phone", "a phone number holds digits, spaces, '+' and '-' only"};
+      return false;
+    }
+  data["name"] = name;
+  data["phone"] = phone;
+  data["is_parent"] = is_parent;
+  return true;
+}
+
+bool customer_create(const json& cmd, Context& ctx, Decision& out, Error& err) {
+  json data;
+  if (!read_customer_fields(cmd, data, err)) return false;
+  data["customer_id"] = "c-" + ctx.ids->next();
+  out.result["customer_id"] = data["customer_id"];
+  out.ops.push_back(make_op(ctx, op_type::customer_created, std::move(data)));
+  return true;
+}
+
+bool ticket_create(const State& s, const json& cmd, Context& ctx, Decision& out, Error& err) {
+  std::string customer_id, course_id, subject, text;
+  Channel channel = Channel::chat;
+  Category category = Category::other;
+  Priority priority = Priority::P3;
+  if (!read_string(cmd, "customer_id", customer_id, err, limits::id, false) ||
+      !read_string(cmd, "course_id", course_id, err, limits::id, false) ||
+      !read_enum(cmd, "channel", channel, err, true, parse_channel) ||
+      !read_string(cmd, "subject", subject, err, limits::subject, true) ||
+      !read_string(cmd, "text", text, err, limits::text, false) ||
+      !read_enum(cmd, "category", category, err, false, parse_category) ||
+      !read_enum(cmd, "priority", priority, err, false, parse_priority))
+    return false;
+  if (!course_id.empty() && !s.course(course_id)) {
+    err = {"not_found", "course_id", "no course " + course_id};
+    return false;
+  }
+  auto nc = cmd.find("customer");
+  if (customer_id.empty()) {
+    if (nc == cmd.end() || !nc->is_object()) {
+      err = {"missing_field", "customer", "name an existing customer_id or give a new customer {name, phone}"};
+      return false;
+    }
+    Decision cust;
+    if (!customer_create(*nc, ctx, cust, err)) {
+      if (err.field == "name" || err.field == "phone") err.field = "customer." + err.field;
+      return false;
+    }
+    customer_id = cust.result["customer_id"].get<std::string>();
+    for (Op& op : cust.ops) out.ops.push_back(std::move(op));
+  } else if (!s.customer(customer_id)) {
+    err = {"not_found", "customer_id", "no customer " + customer_id};
+    return false;
+  }
+  std::string ticket_id = "t-" + ctx.ids->next();
+  int64_t number = s.max_ticket_number + 1;
+  json data{{"ticket_id", ticket_id}, {"number", number},           {"customer_id", customer_id},
+            {"channel", to_id(channel)}, {"subject", subject},      {"text", text},
+            {"category", to_id(category)}, {"priority", to_id(priority)}};
+  if (!course_id.empty()) data["course_id"] = course_id;
+  out.ops.push_back(make_op(ctx, op_type::ticket_created, std::move(data)));
+  out.result["ticket_id"] = ticket_id;
+  out.result["number"] = number;
+  out.result["customer_id"] = customer_id;
+  return true;
+}
+
+const Ticket* read_ticket(const State& s, const json& cmd, Error& err) {
+  std::string id;
+  if (!read_string(cmd, "ticket_id", id, err, limits::id, true)) return nullptr;
+  const Ticket* t = s.ticket(id);
+  if (!t) err = {"not_found", "ticket_id", "no ticket " + id};
+  return t;
+}
+
+bool ticket_text(const State& s, const json& cmd, Context& ctx, const char* type, Decision& out, Error& err) {
+  const Ticket* t = read_ticket(s, cmd, err);
+  std::string text;
+  if (!t || !read_string(cmd, "text", text, err, limits::text, true)) return false;
+  Op op = make_op(ctx, type, json{{"ticket_id", t->id}, {"text", text}});
+  out.result["entry_id"] = op.id;
+  out.ops.push_back(std::move(op));
+  return true;
+}
+
+bool ticket_set_status(const State& s, const json& cmd, Context& ctx, Decision& out, Error& err) {
+  const Ticket* t = read_ticket(s, cmd, err);
+  Status to = Status::new_;
+  if (!t || !read_enum(cmd, "status", to, err, true, parse_status)) return false;
+  if (!status_change_allowed(t->status, to)) {
+    err = {"transition_not_allowed", "status",
+           std::string("ticket ") + std::to_string(t->number) + " cannot go from " + to_id(t->status) + " to " +
+               to_id(to)};
+    return false;
+  }
+  out.ops.push_back(make_op(ctx, op_type::status_set, json{{"ticket_id", t->id}, {"status", to_id(to)}}));
+  return true;
+}
+}  // namespace
+
+bool decide(const State& s, const json& cmd, Context& ctx, Decision& out, Error& err) {
+  out = Decision{};
+  if (!cmd.is_object()) {
+    err = {"bad_command", "", "a command must be a JSON object"};
+    return false;
+  }
+  std::string type;
+  if (!read_string(cmd, "type", type, err, 64, true)) return false;
+  if (ctx.ids == nullptr || ctx.actor.empty()) {
+    err = {"no_actor", "", "commands need a signed-in agent"};
+    return false;
+  }
+  bool ok;
+  if (type == "customer.create") ok = customer_create(cmd, ctx, out, err);
+  else if (type == "ticket.create") ok = ticket_create(s, cmd, ctx, out, err);
+  else if (type == "ticket.reply") ok = ticket_text(s, cmd, ctx, op_type::ticket_replied, out, err);
+  else if (type == "ticket.note") ok = ticket_text(s, cmd, ctx, op_type::ticket_noted, out, err);
+  else if (type == "ticket.customer_message") ok = ticket_text(s, cmd, ctx, op_type::customer_message, out, err);
+  else if (type == "ticket.set_status") ok = ticket_set_status(s, cmd, ctx, out, err);
+  else {
+    err = {"unknown_type", "type", "unknown command type '" + type + "'"};
+    ok = false;
+  }
+  if (!ok) out = Decision{};
+  return ok;
+}
+
+}  // namespace edudesk

@@ -1,0 +1,78 @@
+#include "core/enums.h"
+
+namespace edudesk {
+namespace {
+template <typename E, size_t N>
+std::optional<E> parse_in(const E (&all)[N], std::string_view s) {
+  for (E v : all)
+    if (s == to_id(v)) return v;
+  return std::nullopt;
+}
+}  // namespace
+
+const char* to_id(Category v) {
+  switch (v) {
+    case Category::course_quality: return "course_quality";
+    case Category::technical: return "technical";
+    case Category::service_attitude: return "service_attitude";
+    case Category::after_sales: return "after_sales";
+    case Category::account_security: return "account_security";
+    case Category::other: return "other";
+  }
+  return "other";
+}
+const char* to_id(Priority v) {
+  switch (v) {
+    case Priority::P1: return "P1";
+    case Priority::P2: return "P2";
+    case Priority::P3: return "P3";
+    case Priority::P4: return "P4";
+  }
+  return "P3";
+}
+const char* to_id(Status v) {
+  switch (v) {
+    case Status::new_: return "new";
+    case Status::open: return "open";
+    case Status::pending: return "pending";
+    case Status::resolved: return "resolved";
+    case Status::closed: return "closed";
+  }
+  return "new";
+}
+const char* to_id(Channel v) {
+  switch (v) {
+    case Channel::chat: return "chat";
+    case Channel::phone: return "phone";
+    case Channel::email: return "email";
+    case Channel::web_form: return "web_form";
+    case Channel::social: return "social";
+    case Channel::forum: return "forum";
+  }
+  return "chat";
+}
+const char* to_id(Role v) {
+  switch (v) {
+    case Role::junior: return "junior";
+    case Role::mid: return "mid";
+    case Role::senior: return "senior";
+    case Role::tech_support: return "tech_support";
+    case Role::supervisor: return "supervisor";
+  }
+  return "junior";
+}
+
+std::optional<Category> parse_category(std::string_view s) { return parse_in(kCategories, s); }
+std::optional<Priority> parse_priority(std::string_view s) { return parse_in(kPriorities, s); }
+std::optional<Status> parse_status(std::string_view s) { return parse_in(kStatuses, s); }
+std::optional<Channel> parse_channel(std::string_view s) { return parse_in(kChannels, s); }
+std::optional<Role> parse_role(std::string_view s) { return parse_in(kRoles, s); }
+
+bool status_change_allowed(Status from, Status to) {
+  if (from == to) return false;
+  if (to == Status::new_) return false;  // "new" only ever describes an untouched ticket
+  if (from == Status::closed) return to == Status::open;  // reopen, nothing else
+  return true;
+}
+
+}  // namespace edudesk

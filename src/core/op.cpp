@@ -1,0 +1,33 @@
+#include "core/op.h"
+
+#include "core/utf8.h"
+
+namespace edudesk {
+
+json op_to_json(const Op& op) {
+  return json{{"id", op.id}, {"type", op.type}, {"at", op.at}, {"by", op.by}, {"data", op.data}};
+}
+
+bool op_from_json(const json& j, Op& out, Error& err) {
+  if (!j.is_object()) { err = {"bad_op", "", "an op must be a JSON object"}; return false; }
+  for (const char* f : {"id", "type", "by"}) {
+    auto it = j.find(f);
+    if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+      err = {"bad_op", f, std::string("op field '") + f + "' must be a non-empty string"};
+      return false;
+    }
+  }
+  auto at = j.find("at");
+  if (at == j.end() || !at->is_number_integer()) { err = {"bad_op", "at", "op field 'at' must be an integer"}; return false; }
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_object()) { err = {"bad_op", "data", "op field 'data' must be an object"}; return false; }
+  out.id = j["id"].get<std::string>();
+  out.type = j["type"].get<std::string>();
+  out.by = j["by"].get<std::string>();
+  out.at = at->get<int64_t>();
+  out.data = *data;
+  if (!is_valid_utf8(out.id) || !is_valid_utf8(out.by)) { err = {"invalid_utf8", "id", "op id is not valid UTF-8"}; return false; }
+  return true;
+}
+
+}  // namespace edudesk

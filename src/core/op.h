@@ -1,0 +1,38 @@
+#pragma once
+// An Op is one change, as stored in the op log and sent over the wire.
+// Every change to State is an Op applied by `apply` (state.h); nothing else writes.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/model.h"
+
+namespace edudesk {
+
+using json = nlohmann::json;
+
+namespace op_type {
+constexpr const char* agent_created = "agent.created";
+constexpr const char* course_created = "course.created";
+constexpr const char* customer_created = "customer.created";
+constexpr const char* ticket_created = "ticket.created";
+constexpr const char* customer_message = "ticket.customer_message";
+constexpr const char* ticket_replied = "ticket.replied";
+constexpr const char* ticket_noted = "ticket.noted";
+constexpr const char* status_set = "ticket.status_set";
+}  // namespace op_type
+
+struct Op {
+  std::string id;    // globally unique, made by the IdSource of the device that created it
+  std::string type;  // one of op_type
+  Millis at = 0;     // when it was made
+  std::string by;    // agent id (or "system", or a customer id for portal messages)
+  json data = json::object();
+};
+
+json op_to_json(const Op& op);
+// Reads an Op from its stored/wire form; checks shape and UTF-8, not business rules.
+bool op_from_json(const json& j, Op& out, Error& err);
+
+}  // namespace edudesk

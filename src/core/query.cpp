@@ -1,0 +1,198 @@
+#include "core/query.h"
+
+#include <algorithm>
+
+#include "core/fields.h"
+#include "core/utf8.h"
+
+namespace edudesk {
+
+using nlohmann::json;
+
+namespace {
+bool matches(const State& s, const Ticket& t, const TicketFilter& f) {
+  if (f.status && t.status != *f.status) return false;
+  if (f.open_only && (t.status == Status::resolved || t.status == Status::closed)) return false;
+  if (f.category && t.category != *f.category) return false;
+  if (f.priority && t.priority != *f.priority) return false;
+  if (f.channel && t.channel != *f.channel) return false;
+  if (f.search.empty()) return true;
+  if (std::to_string(t.number).find(f.search) != std::string::npos) return true;
+  if (contains_folded(t.subject, f.search)) return true;
+  if (const Customer* c = s.customer(t.customer_id))
+    if (contains_folded(c->name, f.search) || c->phone.find(f.search) != std::string::npos) return true;
+  for (const TimelineEntry& e : t.timeline)
+    if (e.kind != EntryKind::status_change && contains_folded(e.text, f.search)) return true;
+  return false;
+}
+
+const std::string& customer_name(const State& s, const Ticket& t) {
+  static const std::string none;
+  const Customer* c = s.customer(t.customer_id);
+  return c ? c->name : none;
+}
+}  // namespace
+
+std::optional<SortKey> parse_sort_key(const std::string& k) {
+  static const std::pair<const char*, SortKey> keys[] = {
+      {"number", SortKey::number},     {"subject", SortKey::subject}, {"customer", SortKey::customer},
+      {"category", SortKey::category}, {"priority", SortKey::priority}, {"status", SortKey::status},
+      {"channel", SortKey::channel},   {"age", SortKey::age}};
+  for (auto& [name, key] : keys)
+    if (k == name) return key;
+  return std::nullopt;
+}
+
+std::vector<const Ticket*> list_tickets(const State& s, const TicketFilter& f, const TicketSort& sort) {
+  std::vector<const Ticket*> out;
+  out.reserve(s.tickets.size());
+  for (const Ticket& t : s.tickets)
+    if (matches(s, t, f)) out.push_back(&t);
+  auto less = [&](const Ticket* a, const Ticket* b) -> bool {
+    switch (sort.key) {
+      case SortKey::number: return a->number < b->number;
+      case SortKey::subject: return a->subject < b->subject;
+      case SortKey::customer: return customer_name(s, *a) < customer_name(s, *b);
+      case SortKey::category: return a->category < b->category;
+      case SortKey::priority: return a->priority < b->priority;
+      case SortKey::status: return a->status < b->status;
+      case SortKey::channel: return a->channel < b->channel;
+      case SortKey::age: return a->created_at > b->created_at;  // younger first
+    }
+    return false;
+  };
+  // Ties fall back to the number so the order is stable across runs and devices.
+  std::sort(out.begin(), out.end(), [&](const Ticket* a, const Ticket* b) {
+    if (less(a, b)) return !sort.descending;
+    if (less(b, a)) return sort.descending;
+    return a->number > b->number;
+  });
+  return out;
+}
+
+json ticket_summary_json(const State& s, const Ticket& t, Millis now) {
+  return json{{"ticket_id", t.id},
+              {"number", t.number},
+              {"subject", t.subject},
+              {"customer_id", t.customer_id},
+              {"customer", customer_name(s, t)},
+              {"course_id", t.course_id},
+              {"category", to_id(t.category)},
+              {"priority", to_id(t.priority)},
+              {"status", to_id(t.status)},
+              {"channel", to_id(t.channel)},
+              {"created_at", t.created_at},
+              {"updated_at", t.updated_at},
+              {"age_ms", now - t.created_at}};
+}
+
+json ticket_detail_json(const State& s, const Ticket& t, Millis now) {
+  json j = ticket_summary_json(s, t, now);
+  j["first_response_at"] = t.first_response_at;
+  json tl = json::array();
+  for (const TimelineEntry& e : t.timeline) {
+    json je{{"id", e.id}, {"kind", to_id(e.kind)}, {"author", e.author}, {"at", e.at}, {"text", e.text}};
+    if (e.kind == EntryKind::status_change) {
+      je["from"] = to_id(e.status_from);
+      je["to"] = to_id(e.status_to);
+    }
+    tl.push_back(std::move(je));
+  }
+  j["timeline"] = std::move(tl);
+  return j;
+}
+
+bool run_query(const State& s, const json& q, Millis now, json& out, Error& err) {
+  if (!q.is_object()) {
+    err = {"bad_query", "", "a query must be a JSON object"};
+    return false;
+  }
+  std::string type;
+  if (!read_string(q, "type", type, err, 64, true)) return false;
+  if (type == "tickets.list") {
+    TicketFilter f;
+    TicketSort sort;
+    std::string key;
+    int64_t limit = 50, offset = 0;
+    Status st{};
+    Category c{};
+    Priority p{};
+    Channel ch{};
+    if (!read_string(q, "search", f.search, err, limits::subject, false) ||
+        !read_enum(q, "status", st, err, false, parse_status) ||
+        !read_enum(q, "category", c, err, false, parse_category) ||
+        !read_enum(q, "priority", p, err, false, parse_priority) ||
+        !read_enum(q, "channel", ch, err, false, parse_channel) ||
+        !read_string(q, "sort", key, err, 32, false) || !read_int(q, "limit", limit, err, false) ||
+        !read_int(q, "offset", offset, err, false))
+      return false;
+    if (present(q, "status")) f.status = st;
+    if (present(q, "category")) f.category = c;
+    if (present(q, "priority")) f.priority = p;
+    if (present(q, "channel")) f.channel = ch;
+    if (!read_bool(q, "open_only", f.open_only, err)) return false;
+    if (!key.empty()) {
+      auto k = parse_sort_key(key);
+      if (!k) {
+        err = {"invalid_value", "sort", "'" + key + "' is not a sort key"};
+        return false;
+      }
+      sort.key = *k;
+    }
+    if (!read_bool(q, "descending", sort.descending, err)) return false;
+    if (limit < 0 || offset < 0) {
+      err = {"invalid_value", "limit", "limit and offset are not negative"};
+      return false;
+    }
+    auto rows = list_tickets(s, f, sort);
+    json list = json::array();
+    for (int64_t i = offset; i < static_cast<int64_t>(rows.size()) && i < offset + limit; ++i)
+      list.push_back(ticket_summary_json(s, *rows[static_cast<size_t>(i)], now));
+    out = json{{"total", rows.size()}, {"tickets", std::move(list)}};
+    return true;
+  }
+  if (type == "ticket.get") {
+    std::string id;
+    int64_t number = 0;
+    if (!read_string(q, "ticket_id", id, err, limits::id, false) || !read_int(q, "number", number, err, false))
+      return false;
+    const Ticket* t = !id.empty() ? s.ticket(id) : s.ticket_by_number(number);
+    if (!t) {
+      err = {"not_found", id.empty() ? "number" : "ticket_id", "no such ticket"};
+      return false;
+    }
+    out = ticket_detail_json(s, *t, now);
+    return true;
+  }
+  if (type == "customers.list") {
+    std::string search;
+    if (!read_string(q, "search", search, err, limits::name, false)) return false;
+    out = json::array();
+    for (const Customer& c : s.customers)
+      if (contains_folded(c.name, search) || c.phone.find(search) != std::string::npos)
+        out.push_back({{"customer_id", c.id}, {"name", c.name}, {"phone", c.phone}, {"is_parent", c.is_parent}});
+    return true;
+  }
+  if (type == "agents.list") {
+    out = json::array();
+    for (const Agent& a : s.agents) out.push_back({{"agent_id", a.id}, {"name", a.name}, {"role", to_id(a.role)}});
+    return true;
+  }
+  if (type == "courses.list") {
+    out = json::array();
+    for (const Course& c : s.courses)
+      out.push_back({{"course_id", c.id}, {"name", c.name}, {"price_fen", c.price_fen}});
+    return true;
+  }
+  if (type == "counts") {
+    json by_status = json::object();
+    for (Status st : kStatuses) by_status[to_id(st)] = 0;
+    for (const Ticket& t : s.tickets) by_status[to_id(t.status)] = by_status[to_id(t.status)].get<int64_t>() + 1;
+    out = json{{"tickets", s.tickets.size()}, {"customers", s.customers.size()}, {"by_status", by_status}};
+    return true;
+  }
+  err = {"unknown_type", "type", "unknown query type '" + type + "'"};
+  return false;
+}
+
+}  // namespace edudesk

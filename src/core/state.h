@@ -1,0 +1,37 @@
+#pragma once
+// The desk's state and the one function that changes it.
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+#include "core/model.h"
+#include "core/op.h"
+
+namespace edudesk {
+
+struct State {
+  std::vector<Agent> agents;
+  std::vector<Customer> customers;
+  std::vector<Course> courses;
+  std::vector<Ticket> tickets;  // in creation order of arrival
+  std::unordered_map<std::string, size_t> agent_index, customer_index, course_index, ticket_index;
+  std::unordered_set<std::string> applied_ops;  // an Op applied twice is applied once
+  int64_t max_ticket_number = 10000;            // numbers start at 10001
+  int64_t revision = 0;                         // bumps on every effective change; views cache on it
+
+  const Agent* agent(const std::string& id) const;
+  const Customer* customer(const std::string& id) const;
+  const Course* course(const std::string& id) const;
+  const Ticket* ticket(const std::string& id) const;
+  const Ticket* ticket_by_number(int64_t number) const;
+};
+
+enum class ApplyOutcome { applied, duplicate, rejected };
+
+// Applies one Op. A rejected Op leaves `s` exactly as it was and fills `err`.
+// Pure: no clock, no I/O. Clients, tests and (later) the server all call it.
+ApplyOutcome apply(State& s, const Op& op, Error& err);
+
+}  // namespace edudesk

@@ -1,0 +1,128 @@
+#include "platform/web/page_api.h"
+
+#include <emscripten.h>
+
+#include <map>
+
+#include "core/query.h"
+#include "platform/backend.h"
+#include "ui/widget_registry.h"
+
+namespace edudesk::platform {
+namespace {
+Desk* g_desk = nullptr;
+bool g_ready = false;
+std::string g_out;                    // the last answer handed to JavaScript (copied at once)
+std::map<int64_t, int> g_batch_to_req;  // command promises waiting for durability
+
+nlohmann::json error_json(const Error& e) {
+  return {{"ok", false}, {"error", {{"code", e.code}, {"field", e.field}, {"message", e.message}}}};
+}
+const char* out(const nlohmann::json& j) {
+  g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return g_out.c_str();
+}
+}  // namespace
+
+EM_JS(void, js_install_page_api, (), {
+  let resolveReady, rejectReady;
+  const pending = new Map();
+  let nextReq = 1;
+  const call = (fn, arg) => JSON.parse(Module.ccall(fn, 'string', ['string'], [arg]));
+  window.edudesk = {
+    ready: new Promise((res, rej) => { resolveReady = res; rejectReady = rej; }),
+    // Checks and applies a Command; resolves once its Ops are durable in IndexedDB
+    // ({ok:true, …result}) or with {ok:false, error:{code, field, message}}.
+    command(obj) {
+      let text;
+      try { text = JSON.stringify(obj); } catch (e) {
+        return Promise.resolve({ ok: false, error: { code: 'bad_command', field: "", message: String(e) } });
+      }
+      const req = nextReq++;
+      const r = JSON.parse(Module.ccall('edudesk_api_command', 'string', ['string', 'number'], [text === undefined ? 'null' : text, req]));
+      if (!r.ok || !r.pending) return Promise.resolve(r);
+      return new Promise((res) => pending.set(req, { res, r }));
+    },
+    query(obj) {
+      let text;
+      try { text = JSON.stringify(obj); } catch (e) { text = 'null'; }
+      return call('edudesk_api_query', text === undefined ? 'null' : text);
+    },
+    widgets() { return JSON.parse(Module.ccall('edudesk_api_widgets', 'string', [], [])); },
+  };
+  Module.edudeskApi = {
+    ready(ok, reason) { ok ? resolveReady(true) : rejectReady(new Error(reason)); },
+    done(req, ok, message) {
+      const p = pending.get(req);
+      if (!p) return;
+      pending.delete(req);
+      delete p.r.pending;
+      p.res(ok ? p.r : { ok: false, error: { code: 'storage_failed', field: "", message }, pending_in_memory: true });
+    },
+  };
+});
+
+EM_JS(void, js_page_api_done, (int req, int ok, const char* message), {
+  Module.edudeskApi.done(req, ok, UTF8ToString(message));
+});
+EM_JS(void, js_page_api_ready, (int ok, const char* reason), {
+  Module.edudeskApi.ready(ok, UTF8ToString(reason));
+});
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE const char* edudesk_api_command(const char* text, int req) {
+  auto cmd = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (cmd.is_discarded()) return out(error_json({"bad_json", "", "the command is not valid JSON"}));
+  if (!g_ready) return out(error_json({"not_ready", "", "the desk has not finished loading"}));
+  Submitted s = g_desk->submit(cmd, now_ms());
+  if (!s.ok) return out(error_json(s.error));
+  request_redraw();
+  g_batch_to_req[s.batch] = req;
+  nlohmann::json r = s.result;
+  r["ok"] = true;
+  r["pending"] = true;
+  return out(r);
+}
+EMSCRIPTEN_KEEPALIVE const char* edudesk_api_query(const char* text) {
+  auto q = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (q.is_discarded()) return out(error_json({"bad_json", "", "the query is not valid JSON"}));
+  if (q.is_object() && q.contains("type") && q["type"] == "storage") {
+    return out({{"ok", true},
+                {"pending_ops", g_desk->pending_count()},
+                {"failed_batches", g_desk->failed_batches()},
+                {"error", g_desk->storage_error()},
+                {"load_rejected", g_desk->load_rejected()}});
+  }
+  nlohmann::json r;
+  Error err;
+  if (!g_ready) return out(error_json({"not_ready", "", "the desk has not finished loading"}));
+  if (!run_query(g_desk->state(), q, now_ms(), r, err)) return out(error_json(err));
+  return out({{"ok", true}, {"result", r}});
+}
+EMSCRIPTEN_KEEPALIVE const char* edudesk_api_widgets() {
+  g_out = ui::widgets_json();
+  return g_out.c_str();
+}
+}
+
+void install_page_api(Desk& desk) {
+  g_desk = &desk;
+  js_install_page_api();
+}
+
+void mark_ready(bool ok, const char* reason) {
+  g_ready = ok;
+  js_page_api_ready(ok ? 1 : 0, reason);
+}
+
+void page_api_batch_done(int64_t batch, bool ok, const std::string& message) {
+  auto it = g_batch_to_req.find(batch);
+  if (it == g_batch_to_req.end()) return;
+  int req = it->second;
+  // A failed batch stays pending in memory and may succeed on retry: only success
+  // or the first failure answers the promise; the UI keeps showing the failure.
+  g_batch_to_req.erase(it);
+  js_page_api_done(req, ok ? 1 : 0, message.c_str());
+}
+
+}  // namespace edudesk::platform

@@ -1,0 +1,169 @@
+// [SECTION] fonts and theme  [SECTION] frame layout  [SECTION] top bar and status
+#include "ui/desk_ui.h"
+
+#include <algorithm>
+
+#include "app/i18n.h"
+#include "imgui.h"
+#include "ui/widgets.h"
+
+namespace edudesk::ui {
+
+constexpr float kFontPx = 16.0f;  // CSS pixels
+
+// [SECTION] fonts and theme -------------------------------------------------------------
+bool DeskUi::prepare_fonts(float dpr) {
+  if (!fonts_dirty_ && dpr == font_dpr_) return false;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig cfg;
+  cfg.OversampleH = cfg.OversampleV = 1;  // CJK glyphs are dense: oversampling only grows the atlas
+  cfg.PixelSnapH = true;
+  cfg.SizePixels = kFontPx * dpr;
+  io.Fonts->TexDesiredWidth = 4096;
+  io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+  if (!cjk_font_.empty()) {
+    cfg.FontDataOwnedByAtlas = false;  // the bytes stay in cjk_font_
+    static const ImWchar ranges[] = {0x0020, 0xFFEF, 0};  // glyphs the subset lacks are skipped
+    io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), kFontPx * dpr, &cfg,
+                                   ranges);
+  } else {
+    io.Fonts->AddFontDefault(&cfg);  // Latin only, until the CJK font has arrived
+  }
+  io.Fonts->Build();
+  io.FontGlobalScale = 1.0f / dpr;  // layout in CSS pixels, glyphs rasterised at device pixels
+  fonts_dirty_ = false;
+  font_dpr_ = dpr;
+  return true;
+}
+
+void DeskUi::apply_theme() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.FrameRounding = 4;
+  s.GrabRounding = 4;
+  s.PopupRounding = 6;
+  s.ChildRounding = 6;
+  s.FramePadding = ImVec2(8, 5);
+  s.ItemSpacing = ImVec2(8, 7);
+  s.CellPadding = ImVec2(6, 5);
+  s.WindowPadding = ImVec2(12, 10);
+  s.ScrollbarSize = 12;
+  ImVec4* c = s.Colors;
+  c[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.98f, 1);
+  c[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_Button] = ImVec4(0.16f, 0.45f, 0.86f, 1);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.22f, 0.52f, 0.92f, 1);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.10f, 0.36f, 0.74f, 1);
+  c[ImGuiCol_Header] = ImVec4(0.80f, 0.88f, 0.99f, 1);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.88f, 0.93f, 1.00f, 1);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.72f, 0.83f, 0.98f, 1);
+  c[ImGuiCol_TableHeaderBg] = ImVec4(0.93f, 0.94f, 0.96f, 1);
+  c[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_Border] = ImVec4(0.82f, 0.84f, 0.88f, 1);
+  s.FrameBorderSize = 1;
+}
+
+// [SECTION] frame layout ----------------------------------------------------------------
+void DeskUi::draw(Millis now) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("edudesk", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_top_bar(now);
+  if (phase_ != Phase::ready) {
+    ImGui::Dummy(ImVec2(0, 40));
+    const char* key = phase_ == Phase::starting         ? "phase.starting"
+                      : phase_ == Phase::open_elsewhere ? "phase.open_elsewhere"
+                                                        : "phase.storage_failed";
+    ImGui::TextWrapped("%s", tr(key));
+    if (!phase_message_.empty()) ImGui::TextDisabled("%s", phase_message_.c_str());
+    ImGui::End();
+    return;
+  }
+  draw_status_line();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  bool one_column = avail.x < 700;  // phones: list or ticket, with a way back
+  if (one_column) {
+    if (selected_.empty() || !desk_.state().ticket(selected_)) draw_inbox(now, avail.x, avail.y);
+    else draw_ticket(now, avail.x, avail.y);
+  } else {
+    float list_w = std::max(420.0f, avail.x * 0.56f);
+    draw_inbox(now, list_w, avail.y);
+    ImGui::SameLine();
+    draw_ticket(now, avail.x - list_w - ImGui::GetStyle().ItemSpacing.x, avail.y);
+  }
+  draw_new_ticket(now);
+  ImGui::End();
+}
+
+Submitted DeskUi::submit(const nlohmann::json& cmd, Millis now, Error* error_out) {
+  Submitted s = desk_.submit(cmd, now);
+  if (error_out) *error_out = s.ok ? Error{} : s.error;
+  if (s.ok) {
+    last_batch_ = s.batch;
+    rows_dirty_ = true;
+  }
+  return s;
+}
+
+// [SECTION] top bar and status ----------------------------------------------------------
+void DeskUi::draw_top_bar(Millis now) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+  ImGui::TextUnformatted(tr("app.title"));
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", tr("app.subtitle"));
+
+  const char* lang_names[] = {"简体中文", "繁體中文", "English"};
+  float combo_w = 120;
+  const Agent* me = desk_.state().agent(desk_.actor());
+  std::string who = me ? std::string(me->name) + " · " + tr_enum("role", to_id(me->role)) : std::string();
+  float who_w = ImGui::CalcTextSize(who.c_str()).x;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - combo_w - who_w - 40));
+  if (!who.empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+  }
+  ImGui::SetNextItemWidth(combo_w);
+  int lang = static_cast<int>(current_lang());
+  if (begin_combo("##language", lang_names[lang])) {
+    for (int i = 0; i < 3; ++i) {
+      ImGui::PushID(i);
+      if (ImGui::Selectable(lang_names[i], lang == i)) set_lang(kLangs[i]);
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  (void)now;
+  ImGui::Separator();
+}
+
+void DeskUi::draw_status_line() {
+  // Durable before visible: "saved" only once the store has confirmed every batch.
+  if (!desk_.storage_error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.90f, 1));
+    ImGui::BeginChild("##storage_error", ImVec2(0, ImGui::GetFrameHeight() * 2.2f), true);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1));
+    std::string key = "storage." + desk_.storage_error();
+    ImGui::TextWrapped(tr("storage.failed"), static_cast<long long>(desk_.pending_count()),
+                       has_key(key.c_str()) ? tr(key.c_str()) : desk_.storage_error().c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::Button(lbl("storage.retry", "retry_storage").c_str())) desk_.retry_failed();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  } else if (desk_.pending_count() > 0) {
+    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.saving"));
+  } else if (last_batch_ > 0) {
+    ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("storage.saved"));
+  } else {
+    ImGui::TextDisabled("%s", tr("storage.local"));
+  }
+}
+
+}  // namespace edudesk::ui

@@ -1,0 +1,82 @@
+#pragma once
+// The desk's ImGui interface. It reads the State through the Desk and changes it
+// only by submitting Commands; it holds nothing but view state (filters, drafts).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/desk.h"
+#include "core/query.h"
+
+struct ImFont;
+
+namespace edudesk::ui {
+
+enum class Phase { starting, ready, open_elsewhere, storage_failed };
+
+class DeskUi {
+ public:
+  explicit DeskUi(Desk& desk) : desk_(desk) {}
+
+  void set_phase(Phase p, std::string message = {}) { phase_ = p; phase_message_ = std::move(message); }
+  Phase phase() const { return phase_; }
+
+  // Fonts: the CJK font arrives after the first frame; the atlas is rebuilt at the
+  // device-pixel ratio so text is crisp. Call before ImGui::NewFrame; returns true
+  // when the renderer must re-upload the font texture.
+  void set_cjk_font(std::vector<unsigned char> otf) { cjk_font_ = std::move(otf); fonts_dirty_ = true; }
+  bool has_cjk_font() const { return !cjk_font_.empty(); }
+  bool prepare_fonts(float dpr);
+
+  void apply_theme();
+  void draw(Millis now);
+
+  // Selects a ticket (deep links and tests).
+  void open_ticket(const std::string& ticket_id) { selected_ = ticket_id; }
+
+ private:
+  void draw_top_bar(Millis now);
+  void draw_status_line();
+  void draw_inbox(Millis now, float width, float height);
+  void draw_ticket(Millis now, float width, float height);
+  void draw_new_ticket(Millis now);
+  // Submits a Command; `error_out` gets its error, or is cleared on success.
+  Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
+  void refresh_rows(Millis now);
+
+  Desk& desk_;
+  Phase phase_ = Phase::starting;
+  std::string phase_message_;
+
+  std::vector<unsigned char> cjk_font_;
+  bool fonts_dirty_ = true;
+  float font_dpr_ = 0;
+
+  // inbox view state
+  TicketFilter filter_;
+  std::string search_;
+  TicketSort sort_;
+  std::vector<const Ticket*> rows_;
+  int64_t rows_revision_ = -1;
+  bool rows_dirty_ = true;
+  std::string selected_;
+
+  // ticket view state
+  std::string reply_draft_;
+  std::string reply_ticket_;  // the draft belongs to this ticket
+  Error reply_error_;
+
+  // new ticket form
+  bool new_open_ = false;
+  struct NewTicketForm {
+    std::string customer_search, customer_id, name, phone, subject, text, course_id;
+    bool is_parent = false, new_customer = false;
+    int channel = 0, category = 5, priority = 2;
+    Error error;
+  } form_;
+
+  // the last action and whether it is durable
+  int64_t last_batch_ = 0;
+};
+
+}  // namespace edudesk::ui

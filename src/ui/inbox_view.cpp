@@ -1,0 +1,159 @@
+// The inbox: filters, a sortable table of tickets, the "new ticket" button.
+#include <algorithm>
+
+#include "app/i18n.h"
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+#include "ui/desk_ui.h"
+#include "ui/widget_registry.h"
+#include "ui/widgets.h"
+
+namespace edudesk::ui {
+
+namespace {
+ImVec4 priority_color(Priority p) {
+  switch (p) {
+    case Priority::P1: return ImVec4(0.80f, 0.10f, 0.10f, 1);
+    case Priority::P2: return ImVec4(0.85f, 0.45f, 0.05f, 1);
+    case Priority::P3: return ImVec4(0.20f, 0.35f, 0.60f, 1);
+    case Priority::P4: return ImVec4(0.45f, 0.45f, 0.45f, 1);
+  }
+  return ImVec4(0, 0, 0, 1);
+}
+ImVec4 status_color(Status s) {
+  switch (s) {
+    case Status::new_: return ImVec4(0.10f, 0.45f, 0.85f, 1);
+    case Status::open: return ImVec4(0.80f, 0.45f, 0.00f, 1);
+    case Status::pending: return ImVec4(0.55f, 0.35f, 0.70f, 1);
+    case Status::resolved: return ImVec4(0.15f, 0.55f, 0.25f, 1);
+    case Status::closed: return ImVec4(0.45f, 0.45f, 0.45f, 1);
+  }
+  return ImVec4(0, 0, 0, 1);
+}
+
+template <typename E>
+int index_of(const std::optional<E>& v) { return v ? static_cast<int>(*v) : -1; }
+}  // namespace
+
+void DeskUi::refresh_rows(Millis) {
+  if (!rows_dirty_ && rows_revision_ == desk_.state().revision) return;
+  filter_.search = search_;
+  rows_ = list_tickets(desk_.state(), filter_, sort_);
+  rows_revision_ = desk_.state().revision;
+  rows_dirty_ = false;
+}
+
+void DeskUi::draw_inbox(Millis now, float width, float height) {
+  ImGui::BeginChild("##inbox", ImVec2(width, height), false);
+  // Filters: one row on a wide screen, wrapping on a narrow one.
+  if (ImGui::Button(lbl("inbox.new_ticket", "new_ticket").c_str())) {
+    form_ = NewTicketForm{};
+    new_open_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x));
+  if (ImGui::InputTextWithHint("##search", tr("inbox.search_hint"), &search_)) rows_dirty_ = true;
+
+  float combo_w = 150;
+  int st = index_of(filter_.status), cat = index_of(filter_.category), pri = index_of(filter_.priority),
+      ch = index_of(filter_.channel);
+  ImGui::SetNextItemWidth(combo_w);
+  if (enum_combo("##filter_status", "status", kStatuses, st, true, tr("field.status"))) {
+    filter_.status = st < 0 ? std::nullopt : std::optional<Status>(kStatuses[st]);
+    rows_dirty_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w);
+  if (enum_combo("##filter_category", "category", kCategories, cat, true, tr("field.category"))) {
+    filter_.category = cat < 0 ? std::nullopt : std::optional<Category>(kCategories[cat]);
+    rows_dirty_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w * 0.85f);
+  if (enum_combo("##filter_priority", "priority", kPriorities, pri, true, tr("field.priority"))) {
+    filter_.priority = pri < 0 ? std::nullopt : std::optional<Priority>(kPriorities[pri]);
+    rows_dirty_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w);
+  if (enum_combo("##filter_channel", "channel", kChannels, ch, true, tr("field.channel"))) {
+    filter_.channel = ch < 0 ? std::nullopt : std::optional<Channel>(kChannels[ch]);
+    rows_dirty_ = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::Checkbox(lbl("inbox.open_only", "open_only").c_str(), &filter_.open_only)) rows_dirty_ = true;
+
+  refresh_rows(now);
+  ImGui::TextDisabled(tr("inbox.count"), static_cast<long long>(rows_.size()),
+                      static_cast<long long>(desk_.state().tickets.size()));
+
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_Resizable |
+                                ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+  if (ImGui::BeginTable("##tickets", 8, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::number));
+    ImGui::TableSetupColumn(tr("field.subject"), ImGuiTableColumnFlags_WidthStretch, 3.0f, static_cast<ImGuiID>(SortKey::subject));
+    ImGui::TableSetupColumn(tr("field.customer"), ImGuiTableColumnFlags_WidthStretch, 1.0f, static_cast<ImGuiID>(SortKey::customer));
+    ImGui::TableSetupColumn(tr("field.category"), ImGuiTableColumnFlags_WidthStretch, 1.1f, static_cast<ImGuiID>(SortKey::category));
+    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 56, static_cast<ImGuiID>(SortKey::priority));
+    ImGui::TableSetupColumn(tr("field.status"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::status));
+    ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::channel));
+    ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 70,
+                            static_cast<ImGuiID>(SortKey::age));
+    // Headers by hand so each one is published to widgets() as "col_<sort key>".
+    static const char* const col_ids[] = {"number", "subject", "customer", "category",
+                                          "priority", "status", "channel", "age"};
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int col = 0; col < 8; ++col) {
+      if (!ImGui::TableSetColumnIndex(col)) continue;
+      const char* name = ImGui::TableGetColumnName(col);
+      ImGui::TableHeader(name);
+      widgets_note_last((std::string(name) + "###col_" + col_ids[col]).c_str());
+    }
+    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+      if (specs->SpecsCount > 0) {
+        sort_.key = static_cast<SortKey>(specs->Specs[0].ColumnUserID);
+        sort_.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+      }
+      specs->SpecsDirty = false;
+      rows_dirty_ = true;
+      refresh_rows(now);
+    }
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows_.size()));
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const Ticket& t = *rows_[static_cast<size_t>(i)];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        std::string row_id = std::to_string(t.number) + "###row_" + std::to_string(t.number);
+        if (ImGui::Selectable(row_id.c_str(), selected_ == t.id, ImGuiSelectableFlags_SpanAllColumns))
+          selected_ = t.id;
+        ImGui::TableNextColumn();
+        if (desk_.is_pending(t.origin_op)) {
+          ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+          ImGui::SameLine();
+        }
+        ImGui::TextUnformatted(t.subject.c_str());
+        ImGui::TableNextColumn();
+        const Customer* c = desk_.state().customer(t.customer_id);
+        ImGui::TextUnformatted(c ? c->name.c_str() : "");
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(tr_enum("category", to_id(t.category)));
+        ImGui::TableNextColumn();
+        ImGui::TextColored(priority_color(t.priority), "%s", to_id(t.priority));
+        ImGui::TableNextColumn();
+        ImGui::TextColored(status_color(t.status), "%s", tr_enum("status", to_id(t.status)));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(tr_enum("channel", to_id(t.channel)));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_age(now - t.created_at).c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace edudesk::ui

@@ -1,0 +1,125 @@
+// The "new ticket" form: find or add the customer, channel, subject, text.
+#include <algorithm>
+
+#include "app/i18n.h"
+#include "core/utf8.h"
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+#include "ui/desk_ui.h"
+#include "ui/widgets.h"
+
+namespace edudesk::ui {
+
+void DeskUi::draw_new_ticket(Millis now) {
+  const char* popup = "##new_ticket_popup";
+  if (new_open_) {
+    ImGui::OpenPopup(popup);
+    new_open_ = false;
+  }
+  ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, display.x - 16), 0), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, std::min(60.0f, display.y * 0.05f)), ImGuiCond_Appearing,
+                          ImVec2(0.5f, 0));
+  if (!ImGui::BeginPopupModal(popup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize))
+    return;
+  NewTicketForm& f = form_;
+  const State& s = desk_.state();
+  ImGui::TextUnformatted(tr("new.title"));
+  ImGui::Separator();
+  const float label_w = 88;
+  auto field_label = [&](const char* key) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr(key));
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(-1);
+  };
+
+  // Customer: an existing one by name or phone, or a new one.
+  if (!f.new_customer) {
+    const Customer* chosen = s.customer(f.customer_id);
+    field_label("field.customer");
+    if (chosen) {
+      ImGui::Text("%s  %s", chosen->name.c_str(), chosen->phone.c_str());
+      ImGui::SameLine();
+      if (ImGui::SmallButton(lbl("new.change_customer", "change_customer").c_str())) f.customer_id.clear();
+    } else {
+      ImGui::InputTextWithHint("##customer_search", tr("new.customer_hint"), &f.customer_search);
+      if (!f.customer_search.empty()) {
+        int shown = 0;
+        ImGui::BeginChild("##customer_matches", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 5.5f), true);
+        for (const Customer& c : s.customers) {
+          if (!contains_folded(c.name, f.customer_search) && c.phone.find(f.customer_search) == std::string::npos)
+            continue;
+          std::string item = c.name + "  " + c.phone + "###pick_" + c.id;
+          if (ImGui::Selectable(item.c_str())) f.customer_id = c.id;
+          if (++shown >= 20) break;
+        }
+        if (shown == 0) ImGui::TextDisabled("%s", tr("new.no_customer"));
+        ImGui::EndChild();
+      }
+      ImGui::Dummy(ImVec2(label_w - 8, 0));
+      ImGui::SameLine();
+      if (ImGui::SmallButton(lbl("new.add_customer", "add_customer").c_str())) {
+        f.new_customer = true;
+        f.name = f.customer_search;
+      }
+    }
+  } else {
+    field_label("field.customer_name");
+    ImGui::InputText("##customer_name", &f.name);
+    field_label("field.phone");
+    ImGui::InputText("##customer_phone", &f.phone, ImGuiInputTextFlags_CharsDecimal);
+    ImGui::Dummy(ImVec2(label_w - 8, 0));
+    ImGui::SameLine();
+    ImGui::Checkbox(lbl("field.is_parent", "is_parent").c_str(), &f.is_parent);
+    ImGui::SameLine();
+    if (ImGui::SmallButton(lbl("new.find_customer", "find_customer").c_str())) f.new_customer = false;
+  }
+
+  field_label("field.course");
+  const Course* course = s.course(f.course_id);
+  if (begin_combo("##course", course ? course->name.c_str() : tr("new.no_course"))) {
+    if (ImGui::Selectable(tr("new.no_course"), f.course_id.empty())) f.course_id.clear();
+    for (const Course& c : s.courses)
+      if (ImGui::Selectable((c.name + "###course_" + c.id).c_str(), f.course_id == c.id)) f.course_id = c.id;
+    ImGui::EndCombo();
+  }
+  field_label("field.channel");
+  enum_combo("##channel", "channel", kChannels, f.channel, false);
+  field_label("field.category");
+  enum_combo("##category", "category", kCategories, f.category, false);
+  field_label("field.priority");
+  enum_combo("##priority", "priority", kPriorities, f.priority, false);
+  field_label("field.subject");
+  ImGui::InputText("##subject", &f.subject);
+  field_label("field.text");
+  ImGui::InputTextMultiline("##text", &f.text, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
+  error_line(f.error);
+
+  ImGui::Separator();
+  if (ImGui::Button(lbl("new.save", "save_ticket").c_str())) {
+    nlohmann::json cmd{{"type", "ticket.create"},
+                       {"channel", to_id(kChannels[f.channel])},
+                       {"category", to_id(kCategories[f.category])},
+                       {"priority", to_id(kPriorities[f.priority])},
+                       {"subject", f.subject},
+                       {"text", f.text}};
+    if (!f.course_id.empty()) cmd["course_id"] = f.course_id;
+    if (f.new_customer) cmd["customer"] = {{"name", f.name}, {"phone", f.phone}, {"is_parent", f.is_parent}};
+    else if (!f.customer_id.empty()) cmd["customer_id"] = f.customer_id;
+    Submitted r = submit(cmd, now, &f.error);
+    if (r.ok) {
+      selected_ = r.result["ticket_id"].get<std::string>();
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.85f, 0.86f, 0.88f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.1f, 0.1f, 1));
+  if (ImGui::Button(lbl("new.cancel", "cancel_ticket").c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape))
+    ImGui::CloseCurrentPopup();
+  ImGui::PopStyleColor(2);
+  ImGui::EndPopup();
+}
+
+}  // namespace edudesk::ui

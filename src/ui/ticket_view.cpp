@@ -1,0 +1,141 @@
+// One ticket: header, status, timeline, and the reply / internal note box.
+#include <algorithm>
+
+#include "app/i18n.h"
+#include "imgui.h"
+#include "misc/cpp/imgui_stdlib.h"
+#include "ui/desk_ui.h"
+#include "ui/widgets.h"
+
+namespace edudesk::ui {
+
+namespace {
+ImVec4 entry_bg(EntryKind k) {
+  switch (k) {
+    case EntryKind::customer_message: return ImVec4(0.95f, 0.96f, 0.98f, 1);
+    case EntryKind::reply: return ImVec4(0.91f, 0.96f, 1.00f, 1);
+    case EntryKind::note: return ImVec4(1.00f, 0.97f, 0.86f, 1);
+    case EntryKind::status_change: return ImVec4(1, 1, 1, 1);
+  }
+  return ImVec4(1, 1, 1, 1);
+}
+
+std::string author_name(const State& s, const TimelineEntry& e) {
+  if (const Agent* a = s.agent(e.author)) return a->name;
+  if (const Customer* c = s.customer(e.author)) return c->name;
+  return e.author;
+}
+}  // namespace
+
+void DeskUi::draw_ticket(Millis now, float width, float height) {
+  ImGui::BeginChild("##ticket", ImVec2(width, height), true);
+  const Ticket* t = selected_.empty() ? nullptr : desk_.state().ticket(selected_);
+  if (!t) {
+    ImGui::Dummy(ImVec2(0, 30));
+    ImGui::TextDisabled("%s", tr("ticket.none_selected"));
+    ImGui::EndChild();
+    return;
+  }
+  const State& s = desk_.state();
+  if (width < 700 && ImGui::Button(lbl("ticket.back", "back_to_inbox").c_str())) selected_.clear();
+
+  // Header
+  ImGui::TextDisabled("#%lld", static_cast<long long>(t->number));
+  ImGui::SameLine();
+  ImGui::TextWrapped("%s", t->subject.c_str());
+  const Customer* c = s.customer(t->customer_id);
+  const Course* course = s.course(t->course_id);
+  ImGui::TextDisabled("%s", tr("field.customer"));
+  ImGui::SameLine();
+  ImGui::Text("%s%s  %s", c ? c->name.c_str() : "?", c && c->is_parent ? tr("customer.parent_mark") : "",
+              c ? c->phone.c_str() : "");
+  if (course) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", tr("field.course"));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(course->name.c_str());
+  }
+  ImGui::TextDisabled("%s · %s · %s · %s %s", tr_enum("category", to_id(t->category)), to_id(t->priority),
+                      tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
+                      format_time(t->created_at).c_str());
+
+  // Status: only the changes the core allows are offered.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(tr("field.status"));
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  if (begin_combo("##status", tr_enum("status", to_id(t->status)))) {
+    for (Status st : kStatuses) {
+      if (!status_change_allowed(t->status, st)) continue;
+      std::string item = std::string(tr_enum("status", to_id(st))) + "###set_status_" + to_id(st);
+      if (ImGui::Selectable(item.c_str(), false))
+        submit({{"type", "ticket.set_status"}, {"ticket_id", t->id}, {"status", to_id(st)}}, now, &reply_error_);
+    }
+    ImGui::EndCombo();
+  }
+  if (desk_.is_pending(t->origin_op)) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+  }
+  ImGui::Separator();
+
+  // Timeline
+  float box_h = std::max(120.0f, ImGui::GetFrameHeight() * 5.5f);
+  ImGui::BeginChild("##timeline", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - box_h)), false);
+  for (const TimelineEntry& e : t->timeline) {
+    ImGui::PushID(e.id.c_str());
+    if (e.kind == EntryKind::status_change) {
+      ImGui::TextDisabled(tr("timeline.status_change"), format_time(e.at).c_str(), author_name(s, e).c_str(),
+                          tr_enum("status", to_id(e.status_from)), tr_enum("status", to_id(e.status_to)));
+    } else {
+      ImGui::PushStyleColor(ImGuiCol_ChildBg, entry_bg(e.kind));
+      ImGui::BeginChild("##entry", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
+      const char* kind_key = e.kind == EntryKind::customer_message ? "timeline.customer"
+                             : e.kind == EntryKind::reply          ? "timeline.reply"
+                                                                   : "timeline.note";
+      ImGui::TextDisabled("%s · %s · %s", author_name(s, e).c_str(), tr(kind_key), format_time(e.at).c_str());
+      if (desk_.is_pending(e.id)) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+      }
+      ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - 50));
+      if (ImGui::SmallButton(lbl("timeline.copy", "copy").c_str())) ImGui::SetClipboardText(e.text.c_str());
+      ImGui::TextWrapped("%s", e.text.c_str());
+      ImGui::EndChild();
+      ImGui::PopStyleColor();
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+
+  // Reply box: the draft belongs to its ticket and is not carried to another one.
+  if (reply_ticket_ != t->id) {
+    reply_ticket_ = t->id;
+    reply_draft_.clear();
+    reply_error_ = {};
+  }
+  ImGui::InputTextMultiline("##reply", &reply_draft_, ImVec2(-1, ImGui::GetFrameHeight() * 3.2f));
+  if (reply_draft_.empty() && !ImGui::IsItemActive()) {
+    ImVec2 p = ImGui::GetItemRectMin();
+    ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + 8, p.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                                        tr("ticket.reply_hint"));
+  }
+  bool sent = false;
+  if (ImGui::Button(lbl("ticket.send_reply", "send_reply").c_str())) {
+    submit({{"type", "ticket.reply"}, {"ticket_id", t->id}, {"text", reply_draft_}}, now, &reply_error_);
+    sent = reply_error_.code.empty();
+  }
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.90f, 0.72f, 0.20f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.95f, 0.78f, 0.28f, 1));
+  if (ImGui::Button(lbl("ticket.add_note", "add_note").c_str())) {
+    submit({{"type", "ticket.note"}, {"ticket_id", t->id}, {"text", reply_draft_}}, now, &reply_error_);
+    sent = reply_error_.code.empty();
+  }
+  ImGui::PopStyleColor(2);
+  if (sent) reply_draft_.clear();
+  error_line(reply_error_);
+  ImGui::EndChild();
+}
+
+}  // namespace edudesk::ui

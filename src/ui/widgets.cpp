@@ -1,0 +1,34 @@
+#include "ui/widgets.h"
+
+#include "app/i18n.h"
+#include "imgui.h"
+#include "ui/widget_registry.h"
+
+namespace edudesk::ui {
+
+bool begin_combo(const char* label, const char* preview) {
+  bool open = ImGui::BeginCombo(label, preview);
+  if (!open) widgets_note_last(label);
+  return open;
+}
+
+std::string error_text(const Error& e) {
+  std::string key = "error." + e.code;
+  std::string text = has_key(key.c_str()) ? tr(key.c_str()) : e.message;
+  if (!e.field.empty()) {
+    std::string fkey = "field." + e.field;
+    text = std::string(has_key(fkey.c_str()) ? tr(fkey.c_str()) : e.field.c_str()) + tr("punct.colon") + text;
+  }
+  return text;
+}
+
+void error_line(const Error& e) {
+  if (e.code.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+  ImGui::TextWrapped("%s", error_text(e).c_str());
+  ImGui::PopStyleColor();
+}
+
+std::string lbl(const char* key, const char* id) { return std::string(tr(key)) + "###" + id; }
+
+}  // namespace edudesk::ui

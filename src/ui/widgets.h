@@ -1,0 +1,29 @@
+#pragma once
+// Small widgets shared by the views, built on ImGui.
+#include <string>
+
+#include "core/enums.h"
+#include "core/error.h"
+
+namespace edudesk::ui {
+
+// A combo over an enum's ids, labelled through the i18n group ("status" →
+// "status.open"). `index` = -1 means "all" when `allow_all`.
+// With `prefix`, the preview reads "prefix：value" (compact filter bars).
+template <typename E, size_t N>
+bool enum_combo(const char* label, const char* group, const E (&all)[N], int& index, bool allow_all,
+                const char* prefix = nullptr);
+
+// ImGui::BeginCombo that also shows up in widgets() under `label`'s id.
+bool begin_combo(const char* label, const char* preview);
+
+// The i18n'd message for an Error, naming its field.
+std::string error_text(const Error& e);
+// Red text for an error, nothing when there is none.
+void error_line(const Error& e);
+// A label that says "###id": the id stays the same in every language.
+std::string lbl(const char* key, const char* id);
+
+}  // namespace edudesk::ui
+
+#include "ui/widgets_impl.h"

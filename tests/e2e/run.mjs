@@ -1,0 +1,264 @@
+// Browser end-to-end test: the real `edudesk serve`, Debian's headless Chromium
+// (driven by playwright-core, never a downloaded browser), real pointer clicks
+// found through window.edudesk.widgets(), Chinese typed through IME composition
+// (DevTools Input.imeSetComposition / Input.insertText), reloads and a browser
+// restart on the same profile to prove IndexedDB keeps everything.
+// Usage: node run.mjs --server PATH/TO/edudesk [--out DIR]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) =>
+  (v.startsWith('--') ? a.concat([[v.slice(2), all[i + 1]]]) : a), []));
+const OUT = args.out || mkdtempSync(join(tmpdir(), 'edudesk-e2e-'));
+mkdirSync(OUT, { recursive: true });
+const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-gpu',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-dev-shm-usage'];
+
+let passed = 0, failed = 0;
+const check = (cond, what, detail = '') => {
+  if (cond) { passed++; console.log(`ok - ${what}`); }
+  else { failed++; console.log(`not ok - ${what}${detail ? ': ' + detail : ''}`); }
+  return cond;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(fn, what, timeout = 15000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+
+// ---- page helpers: everything through what a person sees and does ------------------
+const widgets = (page) => page.evaluate(() => window.edudesk.widgets());
+async function widget(page, id, timeout = 10000) {
+  return until(async () => (await widgets(page)).find((w) => w.id === id && w.visible && w.w > 0), `widget ${id}`, timeout);
+}
+async function click(page, id) {
+  const w = await widget(page, id);
+  await page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
+  await sleep(120);
+  return w;
+}
+// Types through the IME: composition first (pinyin), then the chosen characters.
+async function imeType(page, cdp, pinyin, text) {
+  for (let i = 1; i <= pinyin.length; i++) {
+    await cdp.send('Input.imeSetComposition', { text: pinyin.slice(0, i), selectionStart: i, selectionEnd: i });
+  }
+  await cdp.send('Input.insertText', { text });
+  await sleep(120);
+}
+// Resolves when window.edudesk.ready settles: true, or the reason it rejected.
+async function whenReady(page) {
+  await page.waitForFunction(() => !!window.edudesk, null, { timeout: 30000 });
+  return page.evaluate(() => window.edudesk.ready.then(() => true, (e) => e.message));
+}
+const labelOf = async (page, id, re) => until(async () => { const w = (await widgets(page)).find((x) => x.id === id); return w && re.test(w.label) && w.label; }, `label of ${id} matching ${re}`);
+const query = (page, q) => page.evaluate((q) => window.edudesk.query(q), q);
+const command = (page, c) => page.evaluate((c) => window.edudesk.command(c), c);
+async function canvasIsDrawn(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    const t = document.createElement('canvas');
+    t.width = 200; t.height = 200;
+    const g = t.getContext('2d');
+    g.drawImage(c, 0, 0, 200, 200);
+    const d = g.getImageData(0, 0, 200, 200).data;
+    const colors = new Set();
+    for (let i = 0; i < d.length; i += 4) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return colors.size;
+  });
+}
+async function openDesk(context, url) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const apiCalls = [];
+  page.on('request', (r) => { if (r.url().includes('/api/')) apiCalls.push(r.url()); });
+  page.on('pageerror', (e) => console.log('# page error:', e.message));
+  await page.goto(url);
+  await whenReady(page);
+  // The CJK font has arrived when the button shows its Chinese label.
+  await until(async () => (await widgets(page)).some((w) => w.id === 'new_ticket' && /[\u4e00-\u9fff]|New/.test(w.label)), 'first frame with labels', 30000);
+  return { page, apiCalls };
+}
+
+// ---- run -----------------------------------------------------------------------------
+const port = await freePort();
+const server = spawn(args.server, ['serve', '--port', String(port), '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const url = `http://127.0.0.1:${port}/`;
+const profile = mkdtempSync(join(tmpdir(), 'edudesk-profile-'));
+let context;
+try {
+  await until(async () => (await fetch(url + 'api/health')).ok, 'server health');
+  const health = await (await fetch(url + 'api/health')).json();
+  check(health.ok === true && health.service === 'edudesk', '/api/health answers ok');
+
+  const launch = () => chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  context = await launch();
+  let { page, apiCalls } = await openDesk(context, url);
+  const cdp = await context.newCDPSession(page);
+  const t0 = await page.evaluate(() => Module.edudeskFirstFrameMs);
+  console.log(`# first frame ${Math.round(t0)} ms after navigation start`);
+
+  // Demo data on first start, from the seeded generator
+  let list = await query(page, { type: 'tickets.list', limit: 1 });
+  check(list.ok && list.result.total >= 300, 'an empty desk starts with the demo data', JSON.stringify(list).slice(0, 200));
+  const courses = await query(page, { type: 'courses.list' });
+  check(courses.result.some((c) => c.name === '高中数学冲刺班'), 'demo courses include 高中数学冲刺班');
+  const labels = (await widgets(page)).map((w) => w.label).join(' ');
+  check(labels.includes('新建工单'), 'the UI speaks simplified Chinese by default', labels.slice(0, 120));
+  check((await widgets(page)).some((w) => w.id.startsWith('row_')), 'the inbox shows ticket rows');
+  check(await canvasIsDrawn(page) > 20, 'the canvas is not blank');
+  await page.screenshot({ path: join(OUT, 'inbox.png') });
+
+  // Create a ticket through the form: real clicks, Chinese through the IME
+  await click(page, 'new_ticket');
+  await click(page, 'add_customer');
+  await click(page, 'customer_name');
+  await imeType(page, cdp, 'zhoujielun', '周杰伦');
+  await click(page, 'customer_phone');
+  await page.keyboard.type('13912345678');
+  await click(page, 'subject');
+  await imeType(page, cdp, 'huifang', '回放');
+  await imeType(page, cdp, 'dabukai', '打不开');
+  await page.keyboard.type(' E2E');
+  await click(page, 'text');
+  await imeType(page, cdp, 'dishijiang', '第十讲的视频一直黑屏');
+  await page.screenshot({ path: join(OUT, 'new-ticket.png') });
+  await click(page, 'save_ticket');
+  const created = await until(async () => {
+    const r = await query(page, { type: 'tickets.list', search: '回放打不开 E2E' });
+    return r.result.total === 1 && r.result.tickets[0];
+  }, 'the new ticket in the list');
+  check(created.customer === '周杰伦', 'the new ticket belongs to the new customer typed through the IME', created.customer);
+  const detail = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
+  check(detail.timeline[0].text === '第十讲的视频一直黑屏', 'the description was typed into the ticket', detail.timeline[0]?.text);
+  await until(async () => (await query(page, { type: 'storage' })).pending_ops === 0, 'ops durable');
+  check(true, 'the new ticket is durable in IndexedDB');
+
+  // Reply through the UI
+  await click(page, 'reply');
+  await imeType(page, cdp, 'ninhao', '您好，已为您重新生成回放');
+  await click(page, 'send_reply');
+  const afterReply = await until(async () => {
+    const t = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
+    return t.timeline.length === 2 && t;
+  }, 'the reply');
+  check(afterReply.timeline[1].kind === 'reply' && afterReply.status === 'open', 'a reply is recorded and opens the ticket');
+  await page.screenshot({ path: join(OUT, 'ticket.png') });
+
+  // Status change through the combo
+  await click(page, 'status');
+  await click(page, 'set_status_resolved');
+  await until(async () => (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.status === 'resolved', 'status resolved');
+  check(true, 'the status combo resolves the ticket');
+
+  // Sort by clicking a column header: priority ascending puts P1 first
+  await click(page, 'col_priority');
+  await sleep(200);
+  const rowsAfterSort = (await widgets(page)).filter((w) => w.id.startsWith('row_') && w.visible).sort((a, b) => a.y - b.y);
+  const firstNumber = Number(rowsAfterSort[0].id.slice(4));
+  const first = (await query(page, { type: 'ticket.get', number: firstNumber })).result;
+  check(first.priority === 'P1', 'clicking the priority header sorts P1 first', first.priority);
+
+  // Bad input through the page API: a clear error, nothing changed
+  const before = (await query(page, { type: 'counts' })).result.tickets;
+  let r = await command(page, { type: 'ticket.create', customer_id: created.customer_id, channel: 'chat', subject: 'x'.repeat(201) });
+  check(!r.ok && r.error.code === 'too_long' && r.error.field === 'subject', 'an over-long subject is refused', JSON.stringify(r));
+  r = await command(page, { type: 'ticket.create', channel: 'chat', subject: 'no customer' });
+  check(!r.ok && r.error.code === 'missing_field', 'a ticket without a customer is refused', JSON.stringify(r));
+  r = await command(page, { type: 'ticket.teleport' });
+  check(!r.ok && r.error.code === 'unknown_type', 'an unknown command type is refused', JSON.stringify(r));
+  r = await command(page, 'not an object');
+  check(!r.ok && r.error.code === 'bad_command', 'a command that is not an object is refused', JSON.stringify(r));
+  r = await command(page, { type: 'ticket.reply', ticket_id: created.ticket_id, text: 'lone \ud800 surrogate' });
+  check(!r.ok, 'text with a lone surrogate (invalid UTF-8) is refused and the app lives on', JSON.stringify(r));
+  r = await page.evaluate(() => JSON.parse(Module.ccall('edudesk_api_command', 'string', ['string', 'number'], ['{"type": "ticket.create", ', 0])));
+  check(!r.ok && r.error.code === 'bad_json', 'a JSON parse failure answers an error instead of aborting', JSON.stringify(r));
+  check((await query(page, { type: 'counts' })).result.tickets === before, 'refused commands changed nothing');
+
+  // A full storage quota: the change is kept pending in memory, the agent is told, a retry saves it
+  await page.evaluate(() => {
+    window.__realAdd = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = function () { throw new DOMException('quota', 'QuotaExceededError'); };
+  });
+  r = await command(page, { type: 'ticket.note', ticket_id: created.ticket_id, text: '配额满时写的备注' });
+  check(!r.ok && r.error.code === 'storage_failed' && r.pending_in_memory, 'a write refused by the quota is reported', JSON.stringify(r));
+  let st = await query(page, { type: 'storage' });
+  check(st.pending_ops === 1 && st.error === 'QuotaExceededError', 'the refused change stays pending in memory', JSON.stringify(st));
+  await widget(page, 'retry_storage');
+  await page.screenshot({ path: join(OUT, 'quota-full.png') });
+  await page.evaluate(() => { IDBObjectStore.prototype.add = window.__realAdd; });
+  await click(page, 'retry_storage');
+  await until(async () => (await query(page, { type: 'storage' })).pending_ops === 0, 'retry stored');
+  check(true, 'retry after the quota frees up stores the change');
+
+  // A second tab must not write into the same store
+  const second = await context.newPage();
+  await second.goto(url);
+  const secondReady = await whenReady(second);
+  check(secondReady === 'open_elsewhere', 'a second tab is told the desk is open elsewhere', secondReady);
+  await sleep(300);
+  await second.screenshot({ path: join(OUT, 'second-tab.png') });
+  await second.close();
+
+  // Language switch: 繁體中文 and English
+  await click(page, 'language');
+  await click(page, '繁體中文');
+  check(await labelOf(page, 'new_ticket', /新建工單/), 'the language switch offers 繁體中文');
+  await click(page, 'language');
+  await click(page, 'English');
+  check(await labelOf(page, 'new_ticket', /New ticket/), 'the language switch offers English');
+  await page.screenshot({ path: join(OUT, 'inbox-en.png') });
+  await click(page, 'language');
+  await click(page, '简体中文');
+
+  // Reload: everything is read back from IndexedDB, the server is not asked
+  apiCalls.length = 0;
+  await page.reload();
+  await whenReady(page);
+  let again = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id });
+  const kinds = again.ok ? again.result.timeline.map((e) => e.kind).join(',') : '';
+  check(kinds === 'customer_message,reply,status_change,note' && again.result.status === 'resolved', 'after a reload the ticket, reply, status change and note are still there', kinds);
+  check(apiCalls.length === 0, 'the reload asked the server nothing', apiCalls.join(','));
+  // …and a person finds it through the UI: search, then the row
+  await until(async () => (await widgets(page)).some((w) => w.id === 'search'), 'search box');
+  await click(page, 'search');
+  await imeType(page, cdp, 'zhoujielun', '周杰伦');
+  const row = await widget(page, `row_${created.number}`);
+  check(!!row, 'searching the customer name shows the ticket row');
+  await click(page, `row_${created.number}`);
+  await widget(page, 'send_reply');
+  await page.screenshot({ path: join(OUT, 'after-reload.png') });
+
+  // Close the browser and come back on the same profile
+  await context.close();
+  context = await launch();
+  ({ page } = await openDesk(context, url));
+  again = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id });
+  check(again.ok && again.result.subject === '回放打不开 E2E', 'after closing the browser the ticket is still there');
+  const total = (await query(page, { type: 'counts' })).result.tickets;
+  check(total === before, 'the demo data was not loaded twice', `${total} vs ${before}`);
+  check(await canvasIsDrawn(page) > 20, 'the canvas is drawn after a restart');
+} catch (e) {
+  check(false, 'the end-to-end run finished', e.stack || String(e));
+} finally {
+  if (context) await context.close().catch(() => {});
+  server.kill('SIGTERM');
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`# screenshots in ${OUT}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
