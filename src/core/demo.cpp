@@ -617,7 +617,6 @@ struct TicketPlan {
   const Tmpl* tmpl = nullptr;
   int course = -1;
   int customer = -1;
-  bool new_customer = false;
   int handler = kLiJing;
   std::string subject, text;
   std::vector<Step> steps;
@@ -750,7 +749,7 @@ class Generator {
   // Customers write between 07:00 and midnight; a night-time message waits for the morning.
   Millis awake(Millis t) {
     if (china_hour(t) >= 7) return t;
-    Millis late = mins(0, 150);
+    Millis late = mins(0, 240);
     return china_midnight(t) + 7 * kHour + late + rng_.below(kMinute);
   }
 
@@ -895,7 +894,6 @@ class Generator {
                                            : kAdultLearner;
       }
       p.customer = static_cast<int>(customers_.size());
-      p.new_customer = true;
       customers_.push_back(new_customer(kind));
     }
     if (p.course >= 0) customers_[static_cast<size_t>(p.customer)].last_course = p.course;

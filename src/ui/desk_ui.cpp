@@ -86,8 +86,8 @@ void DeskUi::draw(Millis now) {
   }
   draw_status_line();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  bool one_column = avail.x < 700;  // phones: list or ticket, with a way back
-  if (one_column) {
+  one_column_ = avail.x < 700;
+  if (one_column_) {
     if (selected_.empty() || !desk_.state().ticket(selected_)) draw_inbox(now, avail.x, avail.y);
     else draw_ticket(now, avail.x, avail.y);
   } else {
@@ -134,7 +134,10 @@ void DeskUi::draw_top_bar(Millis now) {
   if (begin_combo("##language", lang_names[lang])) {
     for (int i = 0; i < 3; ++i) {
       ImGui::PushID(i);
-      if (ImGui::Selectable(lang_names[i], lang == i)) set_lang(kLangs[i]);
+      if (ImGui::Selectable(lang_names[i], lang == i) && lang != i) {
+        set_lang(kLangs[i]);
+        if (on_lang_changed) on_lang_changed(kLangs[i]);
+      }
       ImGui::PopID();
     }
     ImGui::EndCombo();

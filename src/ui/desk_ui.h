@@ -2,10 +2,12 @@
 // The desk's ImGui interface. It reads the State through the Desk and changes it
 // only by submitting Commands; it holds nothing but view state (filters, drafts).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "app/desk.h"
+#include "app/i18n.h"
 #include "core/query.h"
 
 struct ImFont;
@@ -30,6 +32,9 @@ class DeskUi {
 
   void apply_theme();
   void draw(Millis now);
+
+  // Told when the person picks another language (the platform remembers it).
+  std::function<void(Lang)> on_lang_changed;
 
   // Selects a ticket (deep links and tests).
   void open_ticket(const std::string& ticket_id) { selected_ = ticket_id; }
@@ -60,10 +65,12 @@ class DeskUi {
   int64_t rows_revision_ = -1;
   bool rows_dirty_ = true;
   std::string selected_;
+  bool one_column_ = false;  // phone layout: list or ticket, with a way back
 
   // ticket view state
   std::string reply_draft_;
   std::string reply_ticket_;  // the draft belongs to this ticket
+  size_t timeline_seen_ = 0;  // entries shown last frame: scroll to the newest when it grows
   Error reply_error_;
 
   // new ticket form

@@ -62,25 +62,25 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
     filter_.status = st < 0 ? std::nullopt : std::optional<Status>(kStatuses[st]);
     rows_dirty_ = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(combo_w);
   ImGui::SetNextItemWidth(combo_w);
   if (enum_combo("##filter_category", "category", kCategories, cat, true, tr("field.category"))) {
     filter_.category = cat < 0 ? std::nullopt : std::optional<Category>(kCategories[cat]);
     rows_dirty_ = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(combo_w * 0.85f);
   ImGui::SetNextItemWidth(combo_w * 0.85f);
   if (enum_combo("##filter_priority", "priority", kPriorities, pri, true, tr("field.priority"))) {
     filter_.priority = pri < 0 ? std::nullopt : std::optional<Priority>(kPriorities[pri]);
     rows_dirty_ = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(combo_w);
   ImGui::SetNextItemWidth(combo_w);
   if (enum_combo("##filter_channel", "channel", kChannels, ch, true, tr("field.channel"))) {
     filter_.channel = ch < 0 ? std::nullopt : std::optional<Channel>(kChannels[ch]);
     rows_dirty_ = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::GetFrameHeight() + ImGui::CalcTextSize(tr("inbox.open_only")).x + 8);
   if (ImGui::Checkbox(lbl("inbox.open_only", "open_only").c_str(), &filter_.open_only)) rows_dirty_ = true;
 
   refresh_rows(now);

@@ -37,7 +37,7 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     return;
   }
   const State& s = desk_.state();
-  if (width < 700 && ImGui::Button(lbl("ticket.back", "back_to_inbox").c_str())) selected_.clear();
+  if (one_column_ && ImGui::Button(lbl("ticket.back", "back_to_inbox").c_str())) selected_.clear();
 
   // Header
   ImGui::TextDisabled("#%lld", static_cast<long long>(t->number));
@@ -105,6 +105,10 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
       ImGui::PopStyleColor();
     }
     ImGui::PopID();
+  }
+  if (t->timeline.size() != timeline_seen_) {
+    ImGui::SetScrollHereY(1.0f);  // a new ticket or a new entry: show the newest
+    timeline_seen_ = t->timeline.size();
   }
   ImGui::EndChild();
 

@@ -12,6 +12,11 @@ bool begin_combo(const char* label, const char* preview) {
   return open;
 }
 
+void same_line_if_fits(float width) {
+  float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+  if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
 std::string error_text(const Error& e) {
   std::string key = "error." + e.code;
   std::string text = has_key(key.c_str()) ? tr(key.c_str()) : e.message;

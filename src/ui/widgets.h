@@ -17,6 +17,9 @@ bool enum_combo(const char* label, const char* group, const E (&all)[N], int& in
 // ImGui::BeginCombo that also shows up in widgets() under `label`'s id.
 bool begin_combo(const char* label, const char* preview);
 
+// SameLine() when an item `width` wide still fits on this line, else a new line.
+void same_line_if_fits(float width);
+
 // The i18n'd message for an Error, naming its field.
 std::string error_text(const Error& e);
 // Red text for an error, nothing when there is none.

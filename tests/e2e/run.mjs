@@ -251,6 +251,13 @@ try {
   check(again.ok && again.result.subject === '回放打不开 E2E', 'after closing the browser the ticket is still there');
   const total = (await query(page, { type: 'counts' })).result.tickets;
   check(total === before, 'the demo data was not loaded twice', `${total} vs ${before}`);
+  // The language choice survives a reload
+  await click(page, 'language');
+  await click(page, 'English');
+  await labelOf(page, 'new_ticket', /New ticket/);
+  await page.reload();
+  await whenReady(page);
+  check(await labelOf(page, 'new_ticket', /New ticket/), 'the chosen language is remembered after a reload');
   check(await canvasIsDrawn(page) > 20, 'the canvas is drawn after a restart');
 } catch (e) {
   check(false, 'the end-to-end run finished', e.stack || String(e));

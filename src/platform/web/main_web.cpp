@@ -64,12 +64,17 @@ EM_JS(char*, js_id_prefix, (), {
 });
 
 EM_JS(char*, js_saved_lang, (), {
-  let l = null;
-  try { l = localStorage.getItem('edudesk.lang'); } catch (e) {}
-  if (!l) { const p = new URLSearchParams(location.search).get('lang'); l = p || 'zh-Hans'; }
+  // ?lang= (set by an embedding portal) wins over the person's last choice.
+  let l = new URLSearchParams(location.search).get('lang');
+  if (!l) { try { l = localStorage.getItem('edudesk.lang'); } catch (e) {} }
+  if (!l) l = 'zh-Hans';
   const n = lengthBytesUTF8(l) + 1, p = _malloc(n);
   stringToUTF8(l, p, n);
   return p;
+});
+
+EM_JS(void, js_save_lang, (const char* code), {
+  try { localStorage.setItem('edudesk.lang', UTF8ToString(code)); } catch (e) {}
 });
 
 // The CJK font arrives after the first frame; the UI shows a loading state till then.
@@ -97,6 +102,7 @@ int main() {
   std::free(prefix);
   app.desk->sign_in(kDemoAgentId);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
+  app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
   char* lang = js_saved_lang();
   Lang l;
   if (parse_lang(lang, l)) set_lang(l);
