@@ -31,7 +31,8 @@ target_link_options(edudesk_web PRIVATE -Os)
 # The page, the static web files and the CJK font subset next to edudesk.js.
 add_custom_command(TARGET edudesk_web POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/shell/index.html ${CMAKE_BINARY_DIR}/web/index.html
-  COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_SOURCE_DIR}/web ${CMAKE_BINARY_DIR}/web)
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/manifest.webmanifest ${CMAKE_SOURCE_DIR}/web/icon.svg
+          ${CMAKE_BINARY_DIR}/web/)
 
 set(FONT_OUT ${CMAKE_BINARY_DIR}/web/fonts/edudesk-sc.otf)
 set(FONT_SRC /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)

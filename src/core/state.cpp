@@ -97,7 +97,9 @@ bool apply_text_entry(State& s, const Op& op, EntryKind kind, Error& err) {
   if (!t) return false;
   std::string text;
   if (!read_string(op.data, "text", text, err, limits::text, true)) return false;
-  t->timeline.push_back({op.id, kind, op.by, op.at, std::move(text)});
+  // A customer's message is the customer's, whoever typed it into the desk (op.by).
+  const std::string& author = kind == EntryKind::customer_message ? t->customer_id : op.by;
+  t->timeline.push_back({op.id, kind, author, op.at, std::move(text)});
   if (op.at > t->updated_at) t->updated_at = op.at;
   if (kind == EntryKind::reply && (t->first_response_at == 0 || op.at < t->first_response_at))
     t->first_response_at = op.at;

@@ -103,6 +103,7 @@ TEST_CASE("a customer writing to a resolved ticket reopens it") {
   REQUIRE(r.decide_and_apply({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "resolved"}}));
   REQUIRE(r.decide_and_apply({{"type", "ticket.customer_message"}, {"ticket_id", id}, {"text", "还是打不开"}}));
   CHECK(r.s.ticket(id)->status == Status::open);
+  CHECK(r.s.ticket(id)->timeline.back().author == "c-1");  // logged by an agent, said by the customer
 }
 
 // ---- bad input: a clear error, nothing changed -----------------------------------
