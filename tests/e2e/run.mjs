@@ -109,8 +109,8 @@ try {
   context = await launch();
   let { page, apiCalls } = await openDesk(context, url);
   const cdp = await context.newCDPSession(page);
-  const t0 = await page.evaluate(() => Module.edudeskFirstFrameMs);
-  console.log(`# first frame ${Math.round(t0)} ms after navigation start`);
+  const timing = await page.evaluate(() => ({ first: Module.edudeskFirstFrameMs, cjk: Module.edudeskCjkFrameMs, idb: Module.edudeskLoadMs }));
+  console.log(`# first frame ${Math.round(timing.first)} ms, first Chinese frame with data ${Math.round(timing.cjk)} ms after navigation start (IndexedDB read ${Math.round(timing.idb)} ms)`);
 
   // Demo data on first start, from the seeded generator
   let list = await query(page, { type: 'tickets.list', limit: 1 });
@@ -158,6 +158,22 @@ try {
   }, 'the reply');
   check(afterReply.timeline[1].kind === 'reply' && afterReply.status === 'open', 'a reply is recorded and opens the ticket');
   await page.screenshot({ path: join(OUT, 'ticket.png') });
+
+  // Copy: the timeline's copy button puts the message on the system clipboard
+  const copyButtons = (await widgets(page)).filter((w) => w.id === 'copy' && w.visible).sort((a, b) => a.y - b.y);
+  await page.mouse.click(copyButtons[0].x + copyButtons[0].w / 2, copyButtons[0].y + copyButtons[0].h / 2);
+  const copied = await until(() => page.evaluate(() => navigator.clipboard.readText()).then((t) => t === '第十讲的视频一直黑屏' && t), 'clipboard text');
+  check(copied === '第十讲的视频一直黑屏', 'copying a customer message puts the Chinese text on the clipboard');
+  // Paste: Ctrl+V of Chinese text into the reply box
+  await page.evaluate(() => navigator.clipboard.writeText('粘贴的中文：订单号 2026112400123'));
+  await click(page, 'reply');
+  await page.keyboard.press('Control+V');
+  await click(page, 'add_note');
+  const pasted = await until(async () => {
+    const t = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
+    return t.timeline.length === 3 && t.timeline[2].text;
+  }, 'the pasted note');
+  check(pasted === '粘贴的中文：订单号 2026112400123', 'Chinese text pasted with Ctrl+V arrives in the field', pasted);
 
   // Status change through the combo
   await click(page, 'status');
@@ -231,7 +247,7 @@ try {
   await whenReady(page);
   let again = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id });
   const kinds = again.ok ? again.result.timeline.map((e) => e.kind).join(',') : '';
-  check(kinds === 'customer_message,reply,status_change,note' && again.result.status === 'resolved', 'after a reload the ticket, reply, status change and note are still there', kinds);
+  check(kinds === 'customer_message,reply,note,status_change,note' && again.result.status === 'resolved', 'after a reload the ticket, reply, notes and status change are still there', kinds);
   check(apiCalls.length === 0, 'the reload asked the server nothing', apiCalls.join(','));
   // …and a person finds it through the UI: search, then the row
   await until(async () => (await widgets(page)).some((w) => w.id === 'search'), 'search box');
