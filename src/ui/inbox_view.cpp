@@ -30,9 +30,6 @@ ImVec4 status_color(Status s) {
   }
   return ImVec4(0, 0, 0, 1);
 }
-
-template <typename E>
-int index_of(const std::optional<E>& v) { return v ? static_cast<int>(*v) : -1; }
 }  // namespace
 
 void DeskUi::refresh_rows(Millis) {
@@ -54,32 +51,22 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x));
   if (ImGui::InputTextWithHint("##search", tr("inbox.search_hint"), &search_)) rows_dirty_ = true;
 
-  float combo_w = 150;
-  int st = index_of(filter_.status), cat = index_of(filter_.category), pri = index_of(filter_.priority),
-      ch = index_of(filter_.channel);
-  ImGui::SetNextItemWidth(combo_w);
-  if (enum_combo("##filter_status", "status", kStatuses, st, true, tr("field.status"))) {
-    filter_.status = st < 0 ? std::nullopt : std::optional<Status>(kStatuses[st]);
-    rows_dirty_ = true;
-  }
-  same_line_if_fits(combo_w);
-  ImGui::SetNextItemWidth(combo_w);
-  if (enum_combo("##filter_category", "category", kCategories, cat, true, tr("field.category"))) {
-    filter_.category = cat < 0 ? std::nullopt : std::optional<Category>(kCategories[cat]);
-    rows_dirty_ = true;
-  }
-  same_line_if_fits(combo_w * 0.85f);
-  ImGui::SetNextItemWidth(combo_w * 0.85f);
-  if (enum_combo("##filter_priority", "priority", kPriorities, pri, true, tr("field.priority"))) {
-    filter_.priority = pri < 0 ? std::nullopt : std::optional<Priority>(kPriorities[pri]);
-    rows_dirty_ = true;
-  }
-  same_line_if_fits(combo_w);
-  ImGui::SetNextItemWidth(combo_w);
-  if (enum_combo("##filter_channel", "channel", kChannels, ch, true, tr("field.channel"))) {
-    filter_.channel = ch < 0 ? std::nullopt : std::optional<Channel>(kChannels[ch]);
-    rows_dirty_ = true;
-  }
+  // One filter combo per enum; "all" clears it.
+  auto filter = [&](const char* id, const char* group, const auto& all, auto& value, float width, bool first) {
+    if (!first) same_line_if_fits(width);
+    ImGui::SetNextItemWidth(width);
+    int index = value ? static_cast<int>(*value) : -1;
+    std::string field = std::string("field.") + group;
+    if (enum_combo(id, group, all, index, true, tr(field.c_str()))) {
+      if (index < 0) value.reset();
+      else value = all[index];
+      rows_dirty_ = true;
+    }
+  };
+  filter("##filter_status", "status", kStatuses, filter_.status, 150, true);
+  filter("##filter_category", "category", kCategories, filter_.category, 150, false);
+  filter("##filter_priority", "priority", kPriorities, filter_.priority, 128, false);
+  filter("##filter_channel", "channel", kChannels, filter_.channel, 150, false);
   same_line_if_fits(ImGui::GetFrameHeight() + ImGui::CalcTextSize(tr("inbox.open_only")).x + 8);
   if (ImGui::Checkbox(lbl("inbox.open_only", "open_only").c_str(), &filter_.open_only)) rows_dirty_ = true;
 
