@@ -15,7 +15,7 @@ bool backend_new_frame();
 // After ImGui::Render: keeps the hidden IME field where ImGui's caret is.
 void backend_end_frame();
 // Asks for `frames` more drawn frames (data arrived, a timer fired, an animation runs).
-void request_redraw(int frames = 3);
+void request_redraw(int frames = 5);
 float device_pixel_ratio();
 
 int64_t now_ms();  // wall clock, UTC ms

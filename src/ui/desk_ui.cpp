@@ -115,15 +115,20 @@ void DeskUi::draw_top_bar(Millis now) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
   ImGui::TextUnformatted(tr("app.title"));
   ImGui::PopStyleColor();
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s", tr("app.subtitle"));
-
   const char* lang_names[] = {"简体中文", "繁體中文", "English"};
   float combo_w = 120;
   const Agent* me = desk_.state().agent(desk_.actor());
   std::string who = me ? std::string(me->name) + " · " + tr_enum("role", to_id(me->role)) : std::string();
   float who_w = ImGui::CalcTextSize(who.c_str()).x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - combo_w - who_w - 40));
+  float right_w = combo_w + who_w + 40;
+  float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  float subtitle_w = ImGui::CalcTextSize(tr("app.subtitle")).x + 16;
+  if (title_end + subtitle_w + right_w < ImGui::GetWindowWidth()) {  // the subtitle only where it fits
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", tr("app.subtitle"));
+  }
+  if (title_end + right_w > ImGui::GetWindowWidth()) who.clear();  // a phone: the language switch is enough
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - combo_w - (who.empty() ? 0 : who_w) - 40));
   if (!who.empty()) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(who.c_str());

@@ -66,11 +66,13 @@ class DeskUi {
   bool rows_dirty_ = true;
   std::string selected_;
   bool one_column_ = false;  // phone layout: list or ticket, with a way back
+  bool narrow_table_ = false;  // the inbox table shows its essential columns only
 
   // ticket view state
   std::string reply_draft_;
   std::string reply_ticket_;  // the draft belongs to this ticket
-  size_t timeline_seen_ = 0;  // entries shown last frame: scroll to the newest when it grows
+  std::string timeline_ticket_;  // the ticket whose timeline was drawn last frame
+  size_t timeline_seen_ = 0;     // its entries then: scroll to the newest when it grows
   Error reply_error_;
 
   // new ticket form

@@ -79,15 +79,21 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
                                 ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
   if (ImGui::BeginTable("##tickets", 8, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
+    // A narrow pane keeps number, subject, priority, status and age.
+    const bool narrow = width < 560;
     ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::number));
     ImGui::TableSetupColumn(tr("field.subject"), ImGuiTableColumnFlags_WidthStretch, 3.0f, static_cast<ImGuiID>(SortKey::subject));
     ImGui::TableSetupColumn(tr("field.customer"), ImGuiTableColumnFlags_WidthStretch, 1.0f, static_cast<ImGuiID>(SortKey::customer));
     ImGui::TableSetupColumn(tr("field.category"), ImGuiTableColumnFlags_WidthStretch, 1.1f, static_cast<ImGuiID>(SortKey::category));
-    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 56, static_cast<ImGuiID>(SortKey::priority));
+    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 44, static_cast<ImGuiID>(SortKey::priority));
     ImGui::TableSetupColumn(tr("field.status"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::status));
     ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::channel));
     ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 70,
                             static_cast<ImGuiID>(SortKey::age));
+    if (narrow != narrow_table_) {  // only on a change: a person may hide columns on a wide screen
+      for (int col : {2, 3, 6}) ImGui::TableSetColumnEnabled(col, !narrow);
+      narrow_table_ = narrow;
+    }
     // Headers by hand so each one is published to widgets() as "col_<sort key>".
     static const char* const col_ids[] = {"number", "subject", "customer", "category",
                                           "priority", "status", "channel", "age"};

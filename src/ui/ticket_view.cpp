@@ -106,8 +106,13 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     }
     ImGui::PopID();
   }
-  if (t->timeline.size() != timeline_seen_) {
-    ImGui::SetScrollHereY(1.0f);  // a new ticket or a new entry: show the newest
+  // Another ticket opens at its beginning (the customer's first words); a new entry
+  // on the open ticket scrolls to it.
+  if (timeline_ticket_ != t->id) {
+    timeline_ticket_ = t->id;
+    timeline_seen_ = t->timeline.size();
+  } else if (t->timeline.size() > timeline_seen_) {
+    ImGui::SetScrollHereY(1.0f);
     timeline_seen_ = t->timeline.size();
   }
   ImGui::EndChild();

@@ -26,7 +26,7 @@
 
 namespace edudesk::platform {
 namespace {
-int g_redraw_frames = 3;
+int g_redraw_frames = 5;
 float g_dpr = 1.0f;
 int g_css_w = 0, g_css_h = 0;
 std::string g_clipboard;
