@@ -9,6 +9,7 @@ Desk::Desk(OpStore& store, std::string id_prefix) : store_(store), ids_(std::mov
 void Desk::load(const std::vector<Op>& ops) {
   for (const Op& op : ops) {
     Error err;
+    clock_.observe(op.hlc);
     if (apply(state_, op, err) == ApplyOutcome::rejected) ++load_rejected_;
   }
 }
@@ -20,7 +21,7 @@ Submitted Desk::seed_demo(Millis now) {
 }
 
 Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {
-  Context ctx{now, actor_, &ids_};
+  Context ctx{now, actor_, &ids_, &clock_};
   Decision d;
   Submitted s;
   if (!decide(state_, cmd, ctx, d, s.error)) return s;

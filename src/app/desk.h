@@ -60,6 +60,7 @@ class Desk {
 
   OpStore& store_;
   PrefixIds ids_;
+  HlcClock clock_;
   std::string actor_;
   State state_;
   int64_t next_batch_ = 1;

@@ -4,15 +4,22 @@
 
 namespace edudesk {
 
-const char* const kCommandTypes[] = {"customer.create", "ticket.create",     "ticket.reply",
-                                     "ticket.note",     "ticket.set_status", "ticket.customer_message",
+const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "ticket.reply",
+                                     "ticket.note",       "ticket.set_status", "ticket.customer_message",
+                                     "ticket.set_priority", "ticket.set_category", "ticket.assign",
                                      nullptr};
 
 namespace {
 using nlohmann::json;
 
 Op make_op(Context& ctx, const char* type, json data) {
-  return Op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data)};
+  Hlc hlc = ctx.clock ? ctx.clock->tick(ctx.now) : Hlc{ctx.now, 0};
+  return Op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data), hlc};
+}
+
+// What the author saw: the change that set the value they are replacing.
+json prev_json(const Ticket::FieldState& fs) {
+  return json::array({fs.stamp.hlc.ms, fs.stamp.hlc.counter, fs.stamp.op_id});
 }
 
 bool read_customer_fields(const json& c, json& data, Error& err) {
@@ -116,7 +123,44 @@ bool ticket_set_status(const State& s, const json& cmd, Context& ctx, Decision& 
                to_id(to)};
     return false;
   }
-  out.ops.push_back(make_op(ctx, op_type::status_set, json{{"ticket_id", t->id}, {"status", to_id(to)}}));
+  out.ops.push_back(make_op(ctx, op_type::status_set,
+                            json{{"ticket_id", t->id}, {"status", to_id(to)}, {"prev", prev_json(t->status_by)}}));
+  return true;
+}
+
+// priority, category and assignee: last writer wins, by the Ops' order.
+bool ticket_set_field(const State& s, const json& cmd, Context& ctx, const char* field, Decision& out, Error& err) {
+  const Ticket* t = read_ticket(s, cmd, err);
+  if (!t) return false;
+  std::string value, current;
+  const Ticket::FieldState* fs = nullptr;
+  if (std::string(field) == "priority") {
+    Priority p{};
+    if (!read_enum(cmd, "priority", p, err, true, parse_priority)) return false;
+    value = to_id(p);
+    current = to_id(t->priority);
+    fs = &t->priority_by;
+  } else if (std::string(field) == "category") {
+    Category c{};
+    if (!read_enum(cmd, "category", c, err, true, parse_category)) return false;
+    value = to_id(c);
+    current = to_id(t->category);
+    fs = &t->category_by;
+  } else {
+    if (!read_string(cmd, "agent_id", value, err, limits::id, false)) return false;
+    if (!value.empty() && !s.agent(value)) {
+      err = {"not_found", "agent_id", "no agent " + value};
+      return false;
+    }
+    current = t->assignee;
+    fs = &t->assignee_by;
+  }
+  if (value == current) {
+    err = {"unchanged", field, std::string("the ") + field + " is already '" + value + "'"};
+    return false;
+  }
+  out.ops.push_back(make_op(ctx, op_type::field_set,
+                            json{{"ticket_id", t->id}, {"field", field}, {"value", value}, {"prev", prev_json(*fs)}}));
   return true;
 }
 }  // namespace
@@ -140,6 +184,9 @@ bool decide(const State& s, const json& cmd, Context& ctx, Decision& out, Error&
   else if (type == "ticket.note") ok = ticket_text(s, cmd, ctx, op_type::ticket_noted, out, err);
   else if (type == "ticket.customer_message") ok = ticket_text(s, cmd, ctx, op_type::customer_message, out, err);
   else if (type == "ticket.set_status") ok = ticket_set_status(s, cmd, ctx, out, err);
+  else if (type == "ticket.set_priority") ok = ticket_set_field(s, cmd, ctx, "priority", out, err);
+  else if (type == "ticket.set_category") ok = ticket_set_field(s, cmd, ctx, "category", out, err);
+  else if (type == "ticket.assign") ok = ticket_set_field(s, cmd, ctx, "assignee", out, err);
   else {
     err = {"unknown_type", "type", "unknown command type '" + type + "'"};
     ok = false;

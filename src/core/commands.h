@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/hlc.h"
 #include "core/op.h"
 #include "core/state.h"
 
@@ -35,6 +36,7 @@ struct Context {
   Millis now = 0;
   std::string actor;  // the agent issuing the command
   IdSource* ids = nullptr;
+  HlcClock* clock = nullptr;  // stamps the Ops; without one an Op is stamped {now, 0}
 };
 
 struct Decision {

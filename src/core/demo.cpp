@@ -711,12 +711,12 @@ class Generator {
     Millis at = start_ - 30 * kDay;  // the desk was set up before the demo weeks
     for (const AgentSeed& a : kAgentSeeds) {
       take(Op{ids_.next(), op_type::agent_created, at, "system",
-              json{{"agent_id", a.id}, {"name", a.name}, {"role", to_id(a.role)}}});
+              json{{"agent_id", a.id}, {"name", a.name}, {"role", to_id(a.role)}}, Hlc{at, 0}});
       at += kMinute;
     }
     for (const CourseSeed& c : kCourseSeeds) {
       take(Op{ids_.next(), op_type::course_created, at, "system",
-              json{{"course_id", c.id}, {"name", c.name}, {"price_fen", c.price_fen}}});
+              json{{"course_id", c.id}, {"name", c.name}, {"price_fen", c.price_fen}}, Hlc{at, 0}});
       at += kMinute;
     }
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/enums.h"
+#include "core/hlc.h"
 
 namespace edudesk {
 
@@ -30,35 +31,65 @@ struct Course {
   int64_t price_fen = 0;
 };
 
-enum class EntryKind { customer_message, reply, note, status_change };
+enum class EntryKind { customer_message, reply, note, status_change, field_change };
+
+// How the fold treated a change that met a concurrent one (made without seeing it).
+enum class Conflict {
+  none,
+  overwritten,  // a later change, made without seeing this one, replaced its value
+  ignored,      // not possible any more when its turn came (e.g. resolve after a close)
+  duplicate,    // the same change made twice at once: one counts ("two closes are one close")
+};
 
 struct TimelineEntry {
   std::string id;  // the id of the Op that made it: a timeline is a set keyed by it
   EntryKind kind = EntryKind::customer_message;
   std::string author;  // agent id, or customer id for customer messages
   Millis at = 0;
+  Hlc hlc;
   std::string text;
-  Status status_from = Status::new_, status_to = Status::new_;  // status_change only
+  // status_change: the requested status; `status_from` is what it met in the fold
+  Status status_from = Status::new_, status_to = Status::new_;
+  // field_change: "priority", "category" or "assignee" and the new value's id
+  std::string field, value;
+  // status_change and field_change: the change its author saw last (concurrency detection)
+  Stamp prev;
+  // derived by the fold
+  Conflict conflict = Conflict::none;
+  std::string kept_value;  // with a conflict: the value that stayed
+
+  Stamp stamp() const { return {hlc, id}; }
 };
 
 struct Ticket {
+  // -- set at creation
   std::string id;
   std::string origin_op;  // the Op that created it
-  int64_t number = 0;  // what people say on the phone: "工单 10234"
+  int64_t number = 0;     // what people say on the phone: "工单 10234"; the server may renumber
   std::string customer_id;
   std::string course_id;  // may be empty
   Channel channel = Channel::chat;
   std::string subject;
+  Millis created_at = 0;
+  Hlc created_hlc;
+  Category initial_category = Category::other;
+  Priority initial_priority = Priority::P3;
+  // -- the timeline, ordered by (hlc, op id): every replica folds it the same way
+  std::vector<TimelineEntry> timeline;
+  // -- derived by folding the timeline over the creation values
   Category category = Category::other;
   Priority priority = Priority::P3;
   Status status = Status::new_;
   std::string assignee;  // agent id, may be empty
-  Millis created_at = 0;
   Millis updated_at = 0;
   Millis first_response_at = 0;  // 0 until the first public reply
-  std::vector<TimelineEntry> timeline;
+  struct FieldState {
+    Stamp stamp;             // the change that set the current value
+    int64_t entry = -1;      // its index in the timeline (-1: the creation)
+  } status_by, category_by, priority_by, assignee_by;
 };
 
 const char* to_id(EntryKind k);
+const char* to_id(Conflict c);
 
 }  // namespace edudesk

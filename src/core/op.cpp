@@ -5,7 +5,8 @@
 namespace edudesk {
 
 json op_to_json(const Op& op) {
-  return json{{"id", op.id}, {"type", op.type}, {"at", op.at}, {"by", op.by}, {"data", op.data}};
+  return json{{"id", op.id},     {"type", op.type}, {"at", op.at},
+              {"hlc", {op.hlc.ms, op.hlc.counter}}, {"by", op.by}, {"data", op.data}};
 }
 
 bool op_from_json(const json& j, Op& out, Error& err) {
@@ -26,6 +27,16 @@ bool op_from_json(const json& j, Op& out, Error& err) {
   out.by = j["by"].get<std::string>();
   out.at = at->get<int64_t>();
   out.data = *data;
+  auto hlc = j.find("hlc");
+  if (hlc == j.end()) {
+    out.hlc = {out.at, 0};
+  } else if (hlc->is_array() && hlc->size() == 2 && (*hlc)[0].is_number_integer() && (*hlc)[1].is_number_integer() &&
+             (*hlc)[1].get<int64_t>() >= 0) {
+    out.hlc = {(*hlc)[0].get<int64_t>(), (*hlc)[1].get<int64_t>()};
+  } else {
+    err = {"bad_op", "hlc", "op field 'hlc' must be [milliseconds, counter]"};
+    return false;
+  }
   if (!is_valid_utf8(out.id) || !is_valid_utf8(out.by)) { err = {"invalid_utf8", "id", "op id is not valid UTF-8"}; return false; }
   return true;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/hlc.h"
 #include "core/model.h"
 
 namespace edudesk {
@@ -21,14 +22,19 @@ constexpr const char* customer_message = "ticket.customer_message";
 constexpr const char* ticket_replied = "ticket.replied";
 constexpr const char* ticket_noted = "ticket.noted";
 constexpr const char* status_set = "ticket.status_set";
+constexpr const char* field_set = "ticket.field_set";    // priority, category, assignee
+constexpr const char* numbered = "ticket.numbered";      // the server's final ticket number
 }  // namespace op_type
 
 struct Op {
   std::string id;    // globally unique, made by the IdSource of the device that created it
   std::string type;  // one of op_type
-  Millis at = 0;     // when it was made
+  Millis at = 0;     // when it was made (the author's clock, for people to read)
   std::string by;    // agent id (or "system", or a customer id for portal messages)
   json data = json::object();
+  Hlc hlc;           // its place in the order every replica agrees on; {at, 0} when unset
+
+  Stamp stamp() const { return {hlc, id}; }
 };
 
 json op_to_json(const Op& op);

@@ -22,7 +22,7 @@ bool matches(const State& s, const Ticket& t, const TicketFilter& f) {
   if (const Customer* c = s.customer(t.customer_id))
     if (contains_folded(c->name, f.search) || c->phone.find(f.search) != std::string::npos) return true;
   for (const TimelineEntry& e : t.timeline)
-    if (e.kind != EntryKind::status_change && contains_folded(e.text, f.search)) return true;
+    if (!e.text.empty() && contains_folded(e.text, f.search)) return true;
   return false;
 }
 
@@ -89,12 +89,21 @@ json ticket_summary_json(const State& s, const Ticket& t, Millis now) {
 json ticket_detail_json(const State& s, const Ticket& t, Millis now) {
   json j = ticket_summary_json(s, t, now);
   j["first_response_at"] = t.first_response_at;
+  j["assignee"] = t.assignee;
   json tl = json::array();
   for (const TimelineEntry& e : t.timeline) {
     json je{{"id", e.id}, {"kind", to_id(e.kind)}, {"author", e.author}, {"at", e.at}, {"text", e.text}};
     if (e.kind == EntryKind::status_change) {
       je["from"] = to_id(e.status_from);
       je["to"] = to_id(e.status_to);
+    }
+    if (e.kind == EntryKind::field_change) {
+      je["field"] = e.field;
+      je["value"] = e.value;
+    }
+    if (e.conflict != Conflict::none) {
+      je["conflict"] = to_id(e.conflict);
+      je["kept"] = e.kept_value;
     }
     tl.push_back(std::move(je));
   }

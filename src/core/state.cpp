@@ -1,5 +1,7 @@
 #include "core/state.h"
 
+#include <algorithm>
+
 #include "core/fields.h"
 
 namespace edudesk {
@@ -15,6 +17,104 @@ bool fail(Error& err, const char* code, const char* field, std::string msg) {
   err = {code, field, std::move(msg)};
   return false;
 }
+
+// ---- the fold ---------------------------------------------------------------------------
+// A ticket's derived fields are a function of its creation values and its timeline
+// in (hlc, op id) order. `fold_entry` is one step; `refold` runs them all.
+
+void set_status(Ticket& t, Status to, const TimelineEntry& e, int64_t index) {
+  t.status = to;
+  t.status_by = {e.stamp(), index};
+}
+
+// A field change met a current value set by `cur`; it wins (it comes later in the
+// order), and if its author had not seen `cur`, the entry that set `cur` lost unseen.
+void mark_overwritten(Ticket& t, const Ticket::FieldState& cur, const TimelineEntry& winner, const std::string& kept) {
+  if (cur.entry < 0 || !(winner.prev < cur.stamp)) return;
+  TimelineEntry& lost = t.timeline[static_cast<size_t>(cur.entry)];
+  lost.conflict = Conflict::overwritten;
+  lost.kept_value = kept;
+}
+
+void fold_entry(Ticket& t, int64_t index) {
+  TimelineEntry& e = t.timeline[static_cast<size_t>(index)];
+  e.conflict = Conflict::none;
+  e.kept_value.clear();
+  if (e.at > t.updated_at) t.updated_at = e.at;
+  switch (e.kind) {
+    case EntryKind::customer_message:
+      // The customer writing again reopens a ticket that was waiting, resolved or closed.
+      if (e.id != t.origin_op &&
+          (t.status == Status::resolved || t.status == Status::closed || t.status == Status::pending))
+        set_status(t, Status::open, e, index);
+      break;
+    case EntryKind::reply:
+      if (t.first_response_at == 0 || e.at < t.first_response_at) t.first_response_at = e.at;
+      if (t.status == Status::new_) set_status(t, Status::open, e, index);
+      break;
+    case EntryKind::note:
+      break;
+    case EntryKind::status_change:
+      e.status_from = t.status;
+      if (t.status == e.status_to) {
+        e.conflict = Conflict::duplicate;  // two closes are one close
+        e.kept_value = to_id(t.status);
+      } else if (!status_change_allowed(t.status, e.status_to)) {
+        e.conflict = Conflict::ignored;  // e.g. "resolved" arriving after a concurrent "closed"
+        e.kept_value = to_id(t.status);
+      } else {
+        mark_overwritten(t, t.status_by, e, to_id(e.status_to));
+        set_status(t, e.status_to, e, index);
+      }
+      break;
+    case EntryKind::field_change: {
+      Ticket::FieldState* fs = e.field == "priority" ? &t.priority_by
+                               : e.field == "category" ? &t.category_by
+                                                       : &t.assignee_by;
+      mark_overwritten(t, *fs, e, e.value);
+      *fs = {e.stamp(), index};
+      if (e.field == "priority") t.priority = parse_priority(e.value).value_or(t.priority);
+      else if (e.field == "category") t.category = parse_category(e.value).value_or(t.category);
+      else t.assignee = e.value;
+      break;
+    }
+  }
+}
+
+void refold(Ticket& t) {
+  t.category = t.initial_category;
+  t.priority = t.initial_priority;
+  t.status = Status::new_;
+  t.assignee.clear();
+  t.updated_at = t.created_at;
+  t.first_response_at = 0;
+  Stamp created{t.created_hlc, t.origin_op};
+  t.status_by = t.category_by = t.priority_by = t.assignee_by = {created, -1};
+  for (int64_t i = 0; i < static_cast<int64_t>(t.timeline.size()); ++i) fold_entry(t, i);
+}
+
+// Places an entry by its stamp; folds one step when it is the newest, else refolds.
+void add_entry(Ticket& t, TimelineEntry e) {
+  Stamp st = e.stamp();
+  auto pos = std::upper_bound(t.timeline.begin(), t.timeline.end(), st,
+                              [](const Stamp& s, const TimelineEntry& x) { return s < x.stamp(); });
+  bool last = pos == t.timeline.end();
+  t.timeline.insert(pos, std::move(e));
+  if (last) fold_entry(t, static_cast<int64_t>(t.timeline.size()) - 1);
+  else refold(t);
+}
+
+bool read_prev(const json& data, Stamp& prev, Error& err) {
+  auto it = data.find("prev");
+  if (it == data.end() || it->is_null()) return true;  // saw nothing: the creation
+  if (!it->is_array() || it->size() != 3 || !(*it)[0].is_number_integer() || !(*it)[1].is_number_integer() ||
+      !(*it)[2].is_string())
+    return fail(err, "bad_op", "prev", "'prev' must be [milliseconds, counter, op id]");
+  prev = {{(*it)[0].get<int64_t>(), (*it)[1].get<int64_t>()}, (*it)[2].get<std::string>()};
+  return true;
+}
+
+// ---- one function per Op type -------------------------------------------------------------
 
 bool apply_agent(State& s, const Op& op, Error& err) {
   Agent a;
@@ -64,18 +164,30 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
       !read_enum(op.data, "channel", t.channel, err, true, parse_channel) ||
       !read_string(op.data, "subject", t.subject, err, limits::subject, true) ||
       !read_string(op.data, "text", text, err, limits::text, false) ||
-      !read_enum(op.data, "category", t.category, err, false, parse_category) ||
-      !read_enum(op.data, "priority", t.priority, err, false, parse_priority))
+      !read_enum(op.data, "category", t.initial_category, err, false, parse_category) ||
+      !read_enum(op.data, "priority", t.initial_priority, err, false, parse_priority))
     return false;
   if (s.ticket(t.id)) return fail(err, "exists", "ticket_id", "ticket " + t.id + " already exists");
   if (!s.customer(t.customer_id)) return fail(err, "not_found", "customer_id", "no customer " + t.customer_id);
   if (!t.course_id.empty() && !s.course(t.course_id))
     return fail(err, "not_found", "course_id", "no course " + t.course_id);
   if (t.number <= 0) return fail(err, "invalid_value", "number", "a ticket number is positive");
-  t.created_at = t.updated_at = op.at;
+  t.created_at = op.at;
+  t.created_hlc = op.hlc;
   t.origin_op = op.id;
-  if (!text.empty()) t.timeline.push_back({op.id, EntryKind::customer_message, t.customer_id, op.at, text});
+  if (!text.empty()) {
+    TimelineEntry e;
+    e.id = op.id;
+    e.kind = EntryKind::customer_message;
+    e.author = t.customer_id;
+    e.at = op.at;
+    e.hlc = op.hlc;
+    e.text = std::move(text);
+    t.timeline.push_back(std::move(e));
+  }
+  refold(t);
   if (t.number > s.max_ticket_number) s.max_ticket_number = t.number;
+  s.op_ticket[op.id] = t.id;
   s.ticket_index[t.id] = s.tickets.size();
   s.tickets.push_back(std::move(t));
   return true;
@@ -92,39 +204,46 @@ Ticket* target_ticket(State& s, const Op& op, Error& err) {
   return &s.tickets[it->second];
 }
 
-bool apply_text_entry(State& s, const Op& op, EntryKind kind, Error& err) {
+// Every Op that adds to a ticket's timeline: read and check all of it, then add.
+bool apply_timeline_op(State& s, const Op& op, EntryKind kind, Error& err) {
   Ticket* t = target_ticket(s, op, err);
   if (!t) return false;
-  std::string text;
-  if (!read_string(op.data, "text", text, err, limits::text, true)) return false;
-  // A customer's message is the customer's, whoever typed it into the desk (op.by).
-  const std::string& author = kind == EntryKind::customer_message ? t->customer_id : op.by;
-  t->timeline.push_back({op.id, kind, author, op.at, std::move(text)});
-  if (op.at > t->updated_at) t->updated_at = op.at;
-  if (kind == EntryKind::reply && (t->first_response_at == 0 || op.at < t->first_response_at))
-    t->first_response_at = op.at;
-  // A first public reply takes an untouched ticket into work; a customer writing
-  // to a resolved ticket reopens it (DOMAIN: follow-up until the customer accepts).
-  if (kind == EntryKind::reply && t->status == Status::new_) t->status = Status::open;
-  if (kind == EntryKind::customer_message && (t->status == Status::resolved || t->status == Status::pending))
-    t->status = Status::open;
+  TimelineEntry e;
+  e.id = op.id;
+  e.kind = kind;
+  e.author = op.by;
+  e.at = op.at;
+  e.hlc = op.hlc;
+  if (kind == EntryKind::status_change) {
+    if (!read_enum(op.data, "status", e.status_to, err, true, parse_status) || !read_prev(op.data, e.prev, err))
+      return false;
+    if (e.status_to == Status::new_) return fail(err, "invalid_value", "status", "no ticket goes back to 'new'");
+  } else if (kind == EntryKind::field_change) {
+    if (!read_string(op.data, "field", e.field, err, 32, true) ||
+        !read_string(op.data, "value", e.value, err, limits::id, false) || !read_prev(op.data, e.prev, err))
+      return false;
+    bool valid = e.field == "priority"   ? parse_priority(e.value).has_value()
+                 : e.field == "category" ? parse_category(e.value).has_value()
+                 : e.field == "assignee" ? (e.value.empty() || s.agent(e.value) != nullptr)
+                                         : false;
+    if (!valid) return fail(err, "invalid_value", "value", "'" + e.value + "' is not a valid " + e.field);
+  } else {
+    if (!read_string(op.data, "text", e.text, err, limits::text, true)) return false;
+    // A customer's message is the customer's, whoever typed it into the desk (op.by).
+    if (kind == EntryKind::customer_message) e.author = t->customer_id;
+  }
+  s.op_ticket[op.id] = t->id;
+  add_entry(*t, std::move(e));
   return true;
 }
 
-bool apply_status(State& s, const Op& op, Error& err) {
+bool apply_numbered(State& s, const Op& op, Error& err) {
   Ticket* t = target_ticket(s, op, err);
-  if (!t) return false;
-  Status to = Status::new_;
-  if (!read_enum(op.data, "status", to, err, true, parse_status)) return false;
-  if (!status_change_allowed(t->status, to))
-    return fail(err, "transition_not_allowed", "status",
-                std::string("a ticket cannot go from ") + to_id(t->status) + " to " + to_id(to));
-  TimelineEntry e{op.id, EntryKind::status_change, op.by, op.at, ""};
-  e.status_from = t->status;
-  e.status_to = to;
-  t->timeline.push_back(std::move(e));
-  t->status = to;
-  if (op.at > t->updated_at) t->updated_at = op.at;
+  int64_t number = 0;
+  if (!t || !read_int(op.data, "number", number, err, true)) return false;
+  if (number <= 0) return fail(err, "invalid_value", "number", "a ticket number is positive");
+  t->number = number;
+  if (number > s.max_ticket_number) s.max_ticket_number = number;
   return true;
 }
 }  // namespace
@@ -150,10 +269,12 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::course_created) ok = apply_course(s, op, err);
   else if (op.type == op_type::customer_created) ok = apply_customer(s, op, err);
   else if (op.type == op_type::ticket_created) ok = apply_ticket_created(s, op, err);
-  else if (op.type == op_type::customer_message) ok = apply_text_entry(s, op, EntryKind::customer_message, err);
-  else if (op.type == op_type::ticket_replied) ok = apply_text_entry(s, op, EntryKind::reply, err);
-  else if (op.type == op_type::ticket_noted) ok = apply_text_entry(s, op, EntryKind::note, err);
-  else if (op.type == op_type::status_set) ok = apply_status(s, op, err);
+  else if (op.type == op_type::customer_message) ok = apply_timeline_op(s, op, EntryKind::customer_message, err);
+  else if (op.type == op_type::ticket_replied) ok = apply_timeline_op(s, op, EntryKind::reply, err);
+  else if (op.type == op_type::ticket_noted) ok = apply_timeline_op(s, op, EntryKind::note, err);
+  else if (op.type == op_type::status_set) ok = apply_timeline_op(s, op, EntryKind::status_change, err);
+  else if (op.type == op_type::field_set) ok = apply_timeline_op(s, op, EntryKind::field_change, err);
+  else if (op.type == op_type::numbered) ok = apply_numbered(s, op, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;
@@ -162,6 +283,56 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   s.applied_ops.insert(op.id);
   ++s.revision;
   return ApplyOutcome::applied;
+}
+
+bool unapply(State& s, const std::string& op_id) {
+  auto it = s.op_ticket.find(op_id);
+  if (it == s.op_ticket.end()) return false;
+  auto ti = s.ticket_index.find(it->second);
+  if (ti == s.ticket_index.end()) return false;
+  Ticket& t = s.tickets[ti->second];
+  if (t.origin_op == op_id) return false;  // a creation is taken back with its ticket, not here
+  auto& tl = t.timeline;
+  tl.erase(std::remove_if(tl.begin(), tl.end(), [&](const TimelineEntry& e) { return e.id == op_id; }), tl.end());
+  refold(t);
+  s.op_ticket.erase(it);
+  s.applied_ops.erase(op_id);
+  ++s.revision;
+  return true;
+}
+
+json state_image(const State& s) {
+  auto sorted_ids = [](const auto& idx) {
+    std::vector<std::string> ids;
+    for (const auto& [id, i] : idx) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  json img{{"agents", json::array()}, {"customers", json::array()}, {"courses", json::array()},
+           {"tickets", json::array()}};
+  for (const auto& id : sorted_ids(s.agent_index)) {
+    const Agent& a = *s.agent(id);
+    img["agents"].push_back({a.id, a.name, to_id(a.role)});
+  }
+  for (const auto& id : sorted_ids(s.customer_index)) {
+    const Customer& c = *s.customer(id);
+    img["customers"].push_back({c.id, c.name, c.phone, c.is_parent});
+  }
+  for (const auto& id : sorted_ids(s.course_index)) {
+    const Course& c = *s.course(id);
+    img["courses"].push_back({c.id, c.name, c.price_fen});
+  }
+  for (const auto& id : sorted_ids(s.ticket_index)) {
+    const Ticket& t = *s.ticket(id);
+    json tl = json::array();
+    for (const TimelineEntry& e : t.timeline)
+      tl.push_back({e.id, to_id(e.kind), e.author, e.at, e.hlc.ms, e.hlc.counter, e.text, to_id(e.status_from),
+                    to_id(e.status_to), e.field, e.value, to_id(e.conflict), e.kept_value});
+    img["tickets"].push_back({t.id, t.number, t.customer_id, t.course_id, to_id(t.channel), t.subject,
+                              to_id(t.category), to_id(t.priority), to_id(t.status), t.assignee, t.created_at,
+                              t.updated_at, t.first_response_at, tl});
+  }
+  return img;
 }
 
 }  // namespace edudesk

@@ -19,6 +19,7 @@ struct State {
   std::unordered_map<std::string, size_t> agent_index, customer_index, course_index, ticket_index;
   std::unordered_set<std::string> applied_ops;  // an Op applied twice is applied once
   int64_t max_ticket_number = 10000;            // numbers start at 10001
+  std::unordered_map<std::string, std::string> op_ticket;  // timeline op id → ticket id
   int64_t revision = 0;                         // bumps on every effective change; views cache on it
 
   const Agent* agent(const std::string& id) const;
@@ -31,7 +32,20 @@ struct State {
 enum class ApplyOutcome { applied, duplicate, rejected };
 
 // Applies one Op. A rejected Op leaves `s` exactly as it was and fills `err`.
-// Pure: no clock, no I/O. Clients, tests and (later) the server all call it.
+// Pure: no clock, no I/O. Clients, tests and the server all call it.
+//
+// Order does not matter among concurrent Ops: a ticket is the fold of its timeline
+// sorted by (hlc, op id), so any replica holding the same set of Ops holds the same
+// ticket, whatever order they arrived in. An Op that lands in the middle of a
+// timeline makes the ticket refold; one that lands at the end folds in one step.
 ApplyOutcome apply(State& s, const Op& op, Error& err);
+
+// Takes back an Op the server refused for good (permission, limits): the ticket
+// refolds without it. Only timeline Ops can be taken back; returns false otherwise.
+bool unapply(State& s, const std::string& op_id);
+
+// A canonical JSON image of the whole state, the same on every replica that holds
+// the same Ops (tests compare replicas with it).
+nlohmann::json state_image(const State& s);
 
 }  // namespace edudesk

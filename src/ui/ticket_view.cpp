@@ -1,5 +1,6 @@
 // One ticket: header, status, timeline, and the reply / internal note box.
 #include <algorithm>
+#include <cstdio>
 
 #include "app/i18n.h"
 #include "imgui.h"
@@ -24,6 +25,35 @@ std::string author_name(const State& s, const TimelineEntry& e) {
   if (const Agent* a = s.agent(e.author)) return a->name;
   if (const Customer* c = s.customer(e.author)) return c->name;
   return e.author;
+}
+
+// A field's value in words: "P1 紧急", "技术问题", an agent's name.
+std::string value_text(const State& s, const std::string& field, const std::string& value) {
+  if (field == "status") return tr_enum("status", value.c_str());
+  if (field == "priority") return tr_enum("priority", value.c_str());
+  if (field == "category") return tr_enum("category", value.c_str());
+  if (value.empty()) return tr("ticket.unassigned");
+  const Agent* a = s.agent(value);
+  return a ? a->name : value;
+}
+
+std::string change_line(const State& s, const TimelineEntry& e) {
+  char buf[512];
+  std::string field = e.kind == EntryKind::status_change ? "status" : e.field;
+  std::string value = e.kind == EntryKind::status_change ? to_id(e.status_to) : e.value;
+  std::snprintf(buf, sizeof buf, tr("timeline.change"), format_time(e.at).c_str(), author_name(s, e).c_str(),
+                tr(("field." + field).c_str()), value_text(s, field, value).c_str());
+  return buf;
+}
+
+std::string conflict_text(const State& s, const TimelineEntry& e) {
+  char buf[256];
+  std::string field = e.kind == EntryKind::status_change ? "status" : e.field;
+  const char* key = e.conflict == Conflict::overwritten ? "conflict.overwritten"
+                    : e.conflict == Conflict::ignored   ? "conflict.ignored"
+                                                        : "conflict.duplicate";
+  std::snprintf(buf, sizeof buf, tr(key), value_text(s, field, e.kept_value).c_str());
+  return buf;
 }
 }  // namespace
 
@@ -55,21 +85,54 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::SameLine();
     ImGui::TextUnformatted(course->name.c_str());
   }
-  ImGui::TextDisabled("%s · %s · %s · %s %s", tr_enum("category", to_id(t->category)), to_id(t->priority),
-                      tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
+  ImGui::TextDisabled("%s · %s %s", tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
                       format_time(t->created_at).c_str());
 
-  // Status: only the changes the core allows are offered.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(tr("field.status"));
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(140);
-  if (begin_combo("##status", tr_enum("status", to_id(t->status)))) {
+  // Status, priority, category, assignee: each change is one Op. Status offers only
+  // the moves the core allows.
+  auto field_combo = [&](const char* label_key, const char* id, const char* preview, float w) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr(label_key));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w);
+    return begin_combo(id, preview);
+  };
+  if (field_combo("field.status", "##status", tr_enum("status", to_id(t->status)), 110)) {
     for (Status st : kStatuses) {
       if (!status_change_allowed(t->status, st)) continue;
       std::string item = std::string(tr_enum("status", to_id(st))) + "###set_status_" + to_id(st);
       if (ImGui::Selectable(item.c_str(), false))
         submit({{"type", "ticket.set_status"}, {"ticket_id", t->id}, {"status", to_id(st)}}, now, &reply_error_);
+    }
+    ImGui::EndCombo();
+  }
+  same_line_if_fits(160);
+  if (field_combo("field.priority", "##priority", tr_enum("priority", to_id(t->priority)), 100)) {
+    for (Priority p : kPriorities) {
+      std::string item = std::string(tr_enum("priority", to_id(p))) + "###set_priority_" + to_id(p);
+      if (ImGui::Selectable(item.c_str(), p == t->priority) && p != t->priority)
+        submit({{"type", "ticket.set_priority"}, {"ticket_id", t->id}, {"priority", to_id(p)}}, now, &reply_error_);
+    }
+    ImGui::EndCombo();
+  }
+  same_line_if_fits(190);
+  if (field_combo("field.category", "##category", tr_enum("category", to_id(t->category)), 120)) {
+    for (Category c : kCategories) {
+      std::string item = std::string(tr_enum("category", to_id(c))) + "###set_category_" + to_id(c);
+      if (ImGui::Selectable(item.c_str(), c == t->category) && c != t->category)
+        submit({{"type", "ticket.set_category"}, {"ticket_id", t->id}, {"category", to_id(c)}}, now, &reply_error_);
+    }
+    ImGui::EndCombo();
+  }
+  same_line_if_fits(190);
+  const Agent* owner = s.agent(t->assignee);
+  if (field_combo("field.assignee", "##assignee", owner ? owner->name.c_str() : tr("ticket.unassigned"), 110)) {
+    if (ImGui::Selectable((std::string(tr("ticket.unassigned")) + "###assign_none").c_str(), !owner) && owner)
+      submit({{"type", "ticket.assign"}, {"ticket_id", t->id}, {"agent_id", ""}}, now, &reply_error_);
+    for (const Agent& a : s.agents) {
+      std::string item = a.name + " · " + tr_enum("role", to_id(a.role)) + "###assign_" + a.id;
+      if (ImGui::Selectable(item.c_str(), owner == &a) && owner != &a)
+        submit({{"type", "ticket.assign"}, {"ticket_id", t->id}, {"agent_id", a.id}}, now, &reply_error_);
     }
     ImGui::EndCombo();
   }
@@ -84,9 +147,18 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   ImGui::BeginChild("##timeline", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - box_h)), false);
   for (const TimelineEntry& e : t->timeline) {
     ImGui::PushID(e.id.c_str());
-    if (e.kind == EntryKind::status_change) {
-      ImGui::TextDisabled(tr("timeline.status_change"), format_time(e.at).c_str(), author_name(s, e).c_str(),
-                          tr_enum("status", to_id(e.status_from)), tr_enum("status", to_id(e.status_to)));
+    if (e.kind == EntryKind::status_change || e.kind == EntryKind::field_change) {
+      std::string line = change_line(s, e);
+      if (e.conflict != Conflict::none) {
+        // A change that met a concurrent one says what happened to it.
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.38f, 0.02f, 1));
+        ImGui::TextWrapped("%s  %s", line.c_str(), conflict_text(s, e).c_str());
+        ImGui::PopStyleColor();
+      } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", line.c_str());
+        ImGui::PopStyleColor();
+      }
     } else {
       ImGui::PushStyleColor(ImGuiCol_ChildBg, entry_bg(e.kind));
       ImGui::BeginChild("##entry", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);

@@ -36,7 +36,7 @@ class ManualStore : public OpStore {
 };
 
 inline Op make(const char* id, const char* type, nlohmann::json data, Millis at = kT0, const char* by = "a-1") {
-  return Op{id, type, at, by, std::move(data)};
+  return Op{id, type, at, by, std::move(data), Hlc{at, 0}};
 }
 
 // A State with agent a-1, customer c-1 and course k-1, built through apply.
