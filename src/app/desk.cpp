@@ -1,23 +1,40 @@
 #include "app/desk.h"
 
+#include <unordered_map>
+
 #include "core/demo.h"
 
 namespace edudesk {
 
-Desk::Desk(OpStore& store, std::string id_prefix) : store_(store), ids_(std::move(id_prefix)) {}
+Desk::Desk(OpStore& store, std::string id_prefix, uint64_t jitter_seed)
+    : store_(store), ids_(id_prefix), sync_(id_prefix, jitter_seed) {}
 
-void Desk::load(const std::vector<Op>& ops) {
-  for (const Op& op : ops) {
-    Error err;
-    clock_.observe(op.hlc);
-    if (apply(state_, op, err) == ApplyOutcome::rejected) ++load_rejected_;
+void Desk::apply_one(const Op& op) {
+  Error err;
+  clock_.observe(op.hlc);
+  if (apply(state_, op, err) == ApplyOutcome::rejected) ++load_rejected_;
+}
+
+void Desk::load(const Restored& r) {
+  std::unordered_map<std::string, const RejectedRecord*> refused;
+  for (const RejectedRecord& rec : r.rejected) refused[rec.id] = &rec;
+  std::unordered_set<std::string> outbox(r.outbox.begin(), r.outbox.end());
+  for (const Op& op : r.ops) {
+    auto it = refused.find(op.id);
+    if (it != refused.end()) {  // refused by the server: kept for the agent, not in the State
+      rejected_.push_back({op, it->second->code, it->second->reason});
+      continue;
+    }
+    apply_one(op);
+    if (outbox.count(op.id)) sync_.enqueue(op);
   }
+  sync_.set_cursor(r.cursor);
 }
 
 Submitted Desk::seed_demo(Millis now) {
   DemoOptions opt;
   opt.end = now;
-  return commit(demo_ops(opt), nlohmann::json::object());
+  return commit(demo_ops(opt), nlohmann::json::object(), /*local=*/false, -1);
 }
 
 Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {
@@ -25,10 +42,10 @@ Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {
   Decision d;
   Submitted s;
   if (!decide(state_, cmd, ctx, d, s.error)) return s;
-  return commit(std::move(d.ops), std::move(d.result));
+  return commit(std::move(d.ops), std::move(d.result), /*local=*/true, -1);
 }
 
-Submitted Desk::commit(std::vector<Op> ops, nlohmann::json result) {
+Submitted Desk::commit(std::vector<Op> ops, nlohmann::json result, bool local, int64_t cursor) {
   Submitted s;
   for (const Op& op : ops) {
     if (apply(state_, op, s.error) == ApplyOutcome::rejected) {
@@ -37,20 +54,53 @@ Submitted Desk::commit(std::vector<Op> ops, nlohmann::json result) {
       return s;
     }
     pending_ops_.insert(op.id);
+    if (local) sync_.enqueue(op);
   }
   s.ok = true;
   s.result = std::move(result);
   s.batch = next_batch_++;
-  auto& stored = in_flight_[s.batch] = std::move(ops);
-  store_.append(s.batch, stored);
+  StoreBatch& b = in_flight_[s.batch] = StoreBatch{s.batch, std::move(ops), local, cursor};
+  store_.append(b);
   return s;
+}
+
+void Desk::receive(const sync::PullResponse& page) {
+  std::vector<Op> fresh;
+  for (const sync::PulledOp& p : page.ops) {
+    if (state_.applied_ops.count(p.op.id)) continue;  // our own, or pulled before
+    Error err;
+    clock_.observe(p.op.hlc);
+    if (apply(state_, p.op, err) == ApplyOutcome::rejected) {
+      ++load_rejected_;  // the server holds an Op this desk cannot apply: counted, shown
+      continue;
+    }
+    fresh.push_back(p.op);
+  }
+  sync_.set_cursor(page.cursor);
+  // The cursor is saved in the same transaction as the Ops it covers.
+  int64_t batch = next_batch_++;
+  StoreBatch& b = in_flight_[batch] = StoreBatch{batch, std::move(fresh), false, page.cursor};
+  for (const Op& op : b.ops) pending_ops_.insert(op.id);
+  store_.append(b);
+}
+
+void Desk::on_push_answer(const sync::PushRequest& req, const sync::PushResponse& resp) {
+  sync::PushOutcome out = sync_.on_push_answer(req, resp);
+  std::vector<RejectedRecord> refused;
+  for (const sync::PushResult& r : out.rejected) {
+    for (const Op& op : req.ops)
+      if (op.id == r.id) rejected_.push_back({op, r.code, r.reason});
+    unapply(state_, r.id);
+    refused.push_back({r.id, r.code, r.reason});
+  }
+  if (!out.acknowledged.empty() || !refused.empty()) store_.settle(out.acknowledged, refused);
 }
 
 void Desk::on_stored(int64_t batch, bool ok, const std::string& message) {
   auto it = in_flight_.find(batch);
   if (it == in_flight_.end()) return;  // a late or repeated report
   if (ok) {
-    for (const Op& op : it->second) pending_ops_.erase(op.id);
+    for (const Op& op : it->second.ops) pending_ops_.erase(op.id);
     in_flight_.erase(it);
     if (failed_.empty() && in_flight_.empty()) storage_error_.clear();
   } else {
@@ -64,9 +114,9 @@ void Desk::on_stored(int64_t batch, bool ok, const std::string& message) {
 void Desk::retry_failed() {
   auto failed = std::move(failed_);
   failed_.clear();
-  for (auto& [batch, ops] : failed) {
-    auto& stored = in_flight_[batch] = std::move(ops);
-    store_.append(batch, stored);
+  for (auto& [batch, b] : failed) {
+    StoreBatch& stored = in_flight_[batch] = std::move(b);
+    store_.append(stored);
   }
 }
 

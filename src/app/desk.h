@@ -1,6 +1,8 @@
 #pragma once
 // The Desk holds the State and runs the one data path of the app:
-//   Command → decide → Ops → apply (marked pending) → OpStore → on_stored → acknowledged.
+//   Command → decide → Ops → apply (marked pending) → OpStore → on_stored → acknowledged
+//                                                   └→ outbox → push → server
+//   server → pull → receive → apply → OpStore (with the cursor)
 // Ops are applied at once so the next Command sees them (a reply right after a
 // create), but nothing is acknowledged to the person until the store says it is
 // durable; a failed write keeps its Ops pending in memory, reported, retryable.
@@ -16,6 +18,7 @@
 #include "app/op_store.h"
 #include "core/commands.h"
 #include "core/state.h"
+#include "sync/client.h"
 
 namespace edudesk {
 
@@ -26,14 +29,23 @@ struct Submitted {
   int64_t batch = 0;                                  // durable acknowledgement arrives for this batch
 };
 
+// What the local store held at start.
+struct Restored {
+  std::vector<Op> ops;                    // the op log in arrival order
+  std::vector<std::string> outbox;        // ids not yet acknowledged by the server
+  std::vector<RejectedRecord> rejected;   // refused by the server for good
+  int64_t cursor = 0;
+};
+
 class Desk {
  public:
-  Desk(OpStore& store, std::string id_prefix);
+  Desk(OpStore& store, std::string id_prefix, uint64_t jitter_seed = 1);
 
-  // Replays the op log read from storage at start. Ops the core refuses are
-  // counted (load_rejected) and kept out of the State, never dropped from storage.
-  void load(const std::vector<Op>& ops);
-  // Fills an empty desk with the seeded demo data, stored like any other batch.
+  // Replays what the store held. Ops the core refuses are counted (load_rejected)
+  // and kept out of the State, never dropped from storage.
+  void load(const Restored& r);
+  // Fills an empty desk with the seeded demo data (tests and tools; the browser
+  // gets the demo desk from the server instead, so both hold the same Ops).
   Submitted seed_demo(Millis now);
 
   void sign_in(std::string agent_id) { actor_ = std::move(agent_id); }
@@ -44,6 +56,19 @@ class Desk {
   void on_stored(int64_t batch, bool ok, const std::string& message);
   // Writes every failed batch again (the "retry" button).
   void retry_failed();
+
+  // ---- sync ----
+  sync::SyncClient& sync() { return sync_; }
+  // Ops from the server: applied (duplicates skipped), stored with the new cursor.
+  void receive(const sync::PullResponse& page);
+  // The server's answer to a push: acknowledged Ops leave the outbox; refused ones
+  // are taken back out of the State and listed for the agent with the reason.
+  void on_push_answer(const sync::PushRequest& req, const sync::PushResponse& resp);
+  struct RejectedOp {
+    Op op;
+    std::string code, reason;
+  };
+  const std::vector<RejectedOp>& rejected() const { return rejected_; }
 
   const State& state() const { return state_; }
   bool is_pending(const std::string& op_id) const { return pending_ops_.count(op_id) != 0; }
@@ -56,16 +81,19 @@ class Desk {
   std::function<void(int64_t batch, bool ok, const std::string& message)> on_batch_done;
 
  private:
-  Submitted commit(std::vector<Op> ops, nlohmann::json result);
+  Submitted commit(std::vector<Op> ops, nlohmann::json result, bool local, int64_t cursor);
+  void apply_one(const Op& op);
 
   OpStore& store_;
   PrefixIds ids_;
   HlcClock clock_;
+  sync::SyncClient sync_;
   std::string actor_;
   State state_;
   int64_t next_batch_ = 1;
-  std::map<int64_t, std::vector<Op>> in_flight_, failed_;
+  std::map<int64_t, StoreBatch> in_flight_, failed_;
   std::unordered_set<std::string> pending_ops_;
+  std::vector<RejectedOp> rejected_;
   std::string storage_error_;
   int64_t load_rejected_ = 0;
 };

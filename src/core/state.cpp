@@ -285,20 +285,44 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   return ApplyOutcome::applied;
 }
 
+namespace {
+template <typename T>
+void reindex(const std::vector<T>& v, std::unordered_map<std::string, size_t>& idx) {
+  idx.clear();
+  for (size_t i = 0; i < v.size(); ++i) idx[v[i].id] = i;
+}
+}  // namespace
+
 bool unapply(State& s, const std::string& op_id) {
+  if (!s.applied_ops.count(op_id)) return false;
+  // A refused creation takes its ticket (and every entry on it) out of the State.
+  for (size_t i = 0; i < s.tickets.size(); ++i) {
+    if (s.tickets[i].origin_op != op_id) continue;
+    for (const TimelineEntry& e : s.tickets[i].timeline) {
+      s.op_ticket.erase(e.id);
+      s.applied_ops.erase(e.id);
+    }
+    s.tickets.erase(s.tickets.begin() + static_cast<std::ptrdiff_t>(i));
+    reindex(s.tickets, s.ticket_index);
+    s.op_ticket.erase(op_id);
+    s.applied_ops.erase(op_id);
+    ++s.revision;
+    return true;
+  }
   auto it = s.op_ticket.find(op_id);
-  if (it == s.op_ticket.end()) return false;
-  auto ti = s.ticket_index.find(it->second);
-  if (ti == s.ticket_index.end()) return false;
-  Ticket& t = s.tickets[ti->second];
-  if (t.origin_op == op_id) return false;  // a creation is taken back with its ticket, not here
-  auto& tl = t.timeline;
-  tl.erase(std::remove_if(tl.begin(), tl.end(), [&](const TimelineEntry& e) { return e.id == op_id; }), tl.end());
-  refold(t);
-  s.op_ticket.erase(it);
-  s.applied_ops.erase(op_id);
-  ++s.revision;
-  return true;
+  if (it != s.op_ticket.end()) {
+    auto ti = s.ticket_index.find(it->second);
+    if (ti == s.ticket_index.end()) return false;
+    Ticket& t = s.tickets[ti->second];
+    auto& tl = t.timeline;
+    tl.erase(std::remove_if(tl.begin(), tl.end(), [&](const TimelineEntry& e) { return e.id == op_id; }), tl.end());
+    refold(t);
+    s.op_ticket.erase(it);
+    s.applied_ops.erase(op_id);
+    ++s.revision;
+    return true;
+  }
+  return false;  // agents, customers and courses are not taken back (their creation carries no op id)
 }
 
 json state_image(const State& s) {

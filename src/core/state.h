@@ -41,7 +41,8 @@ enum class ApplyOutcome { applied, duplicate, rejected };
 ApplyOutcome apply(State& s, const Op& op, Error& err);
 
 // Takes back an Op the server refused for good (permission, limits): the ticket
-// refolds without it. Only timeline Ops can be taken back; returns false otherwise.
+// refolds without it, or leaves the State if it was its creation. Returns false for
+// Ops it cannot take back (agents, customers, courses).
 bool unapply(State& s, const std::string& op_id);
 
 // A canonical JSON image of the whole state, the same on every replica that holds

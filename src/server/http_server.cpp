@@ -2,26 +2,51 @@
 
 #include <httplib.h>
 
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <csignal>
+#include <thread>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "server/api.h"
+#include "server/sqlite_log.h"
+#include "sync/protocol.h"
+
 namespace edudesk::server {
 namespace {
-httplib::Server* g_server = nullptr;
-void on_signal(int) {
-  if (g_server) g_server->stop();
-}
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// When the current request of this worker thread started (set before routing, read
+// by the logger after the response is written; one thread serves one request at a time).
+thread_local std::chrono::steady_clock::time_point t_request_start;
+thread_local bool t_request_started = false;
+
+const char* error_code_for(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "too_large";
+    case 414: return "uri_too_long";
+    case 415: return "unsupported_encoding";
+    default: return status >= 500 ? "server_error" : "error";
+  }
 }
 }  // namespace
 
@@ -32,9 +57,37 @@ int serve(const ServeOptions& opt) {
                  opt.web_dir.c_str());
     return 2;
   }
+
+  SqliteLog log;
+  std::string err;
+  if (!log.open(opt.db, opt.max_db_mb * 1024 * 1024, err)) {
+    std::fprintf(stderr, "edudesk serve: cannot open the database '%s': %s\n", opt.db.c_str(), err.c_str());
+    return 1;
+  }
+  SyncApi api(log);
+  if (!api.open(opt.demo, opt.demo_password, err)) {
+    std::fprintf(stderr, "edudesk serve: cannot load the database '%s': %s\n", opt.db.c_str(), err.c_str());
+    return 1;
+  }
+  if (api.op_count_at_open() == 0 && api.last_seq() > 0)
+    std::fprintf(stderr, "edudesk: seeded the demo desk into %s (%lld ops)\n", opt.db.c_str(),
+                 static_cast<long long>(api.last_seq()));
+  if (api.created_demo_accounts())
+    std::fprintf(stderr, "edudesk: demo accounts created for every demo agent (e.g. a-wangmin), password '%s'\n",
+                 opt.demo_password.c_str());
+
+  // SIGINT/SIGTERM are blocked in every thread (the pool inherits the mask) and
+  // taken by one thread with sigwait, which then stops the server: no work in a
+  // signal handler, and a signal that comes before listen() is not lost.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
   httplib::Server svr;
-  g_server = &svr;
-  const auto started = std::chrono::steady_clock::now();
+  std::atomic<bool> done{false};
 
   svr.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
   svr.set_file_extension_and_mimetype_mapping("otf", "font/otf");
@@ -44,36 +97,68 @@ int serve(const ServeOptions& opt) {
   svr.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-cache");
   });
-  svr.set_payload_max_length(8 * 1024 * 1024);
+  // A little above the push limit: bodies beyond it are answered 413 without being
+  // kept in memory; the push handler enforces the exact limit.
+  svr.set_payload_max_length(static_cast<size_t>(sync::limits::max_body_bytes) + 64 * 1024);
 
-  svr.Get("/api/health", [&](const httplib::Request&, httplib::Response& res) {
-    auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
-    nlohmann::json j{{"ok", true}, {"service", "edudesk"}, {"uptime_s", up}, {"time", utc_now()}};
-    res.set_content(j.dump(), "application/json");
+  svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_request_start = std::chrono::steady_clock::now();
+    t_request_started = true;
+    return httplib::Server::HandlerResponse::Unhandled;
   });
+  api.install(svr);
+  // Errors of /api paths are JSON like every other API answer (handlers that already
+  // wrote a body keep it).
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.rfind("/api/", 0) == 0) {
-      nlohmann::json j{{"ok", false}, {"error", {{"code", "not_found"}, {"message", "no such endpoint: " + req.path}}}};
-      res.set_content(j.dump(), "application/json");
-    }
+    if (req.path.rfind("/api/", 0) != 0 || !res.body.empty()) return;
+    std::string message = res.status == 404   ? "no such endpoint: " + req.path
+                          : res.status == 413 ? "the request body exceeds " +
+                                                    std::to_string(sync::limits::max_body_bytes) +
+                                                    " bytes; split the batch"
+                                              : "the request could not be handled (HTTP " +
+                                                    std::to_string(res.status) + ")";
+    nlohmann::json j{{"ok", false}, {"error", {{"code", error_code_for(res.status)}, {"message", message}}}};
+    res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   });
-  if (!opt.quiet) {
-    svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %s %d %zu\n", utc_now().c_str(), req.method.c_str(), req.path.c_str(), res.status,
-                   res.body.size());
-    });
-  }
+  const bool quiet = opt.quiet;
+  Metrics& metrics = api.metrics();
+  svr.set_logger([quiet, &metrics](const httplib::Request& req, const httplib::Response& res) {
+    double seconds = 0;
+    if (t_request_started) {
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count();
+      t_request_started = false;
+    }
+    metrics.record(SyncApi::route_of(req.method, req.path), res.status, seconds);
+    if (!quiet)
+      std::fprintf(stderr, "%s %s %s %d %zu %.1fms\n", utc_now().c_str(), req.method.c_str(), req.path.c_str(),
+                   res.status, res.body.size(), seconds * 1000);
+  });
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   if (!svr.bind_to_port(opt.host.c_str(), opt.port)) {
     std::fprintf(stderr, "edudesk serve: cannot listen on %s:%d (in use? try --port)\n", opt.host.c_str(), opt.port);
     return 1;
   }
-  std::fprintf(stderr, "edudesk: serving %s on http://%s:%d/\n", opt.web_dir.c_str(), opt.host.c_str(), opt.port);
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (done) return;  // woken by serve() itself on the way out
+    std::fprintf(stderr, "edudesk: %s, finishing in-flight requests\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    while (!svr.is_running() && !done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    svr.stop();
+  });
+  std::fprintf(stderr, "edudesk: serving %s and the sync API on http://%s:%d/ (database %s, last_seq %lld)\n",
+               opt.web_dir.c_str(), opt.host.c_str(), opt.port, opt.db.c_str(),
+               static_cast<long long>(api.last_seq()));
   std::fflush(stderr);
-  svr.listen_after_bind();
-  g_server = nullptr;
+  bool listened = svr.listen_after_bind();  // returns after stop(), once the in-flight requests are answered
+  done = true;
+  pthread_kill(stopper.native_handle(), SIGTERM);  // wakes the sigwait if no signal came
+  stopper.join();
+  log.close();
+  if (!listened) {
+    std::fprintf(stderr, "edudesk serve: the listening socket failed\n");
+    return 1;
+  }
   std::fprintf(stderr, "edudesk: stopped\n");
   return 0;
 }

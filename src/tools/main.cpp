@@ -13,8 +13,11 @@ namespace {
 int usage(FILE* to) {
   std::fprintf(to,
                "usage:\n"
-               "  edudesk serve [--host H] [--port N] [--web DIR] [--quiet]\n"
-               "      serves the web app and /api/health (default 127.0.0.1:8080; env EDUDESK_PORT, EDUDESK_HOST)\n"
+               "  edudesk serve [--host H] [--port N] [--db FILE] [--web DIR] [--quiet]\n"
+               "                [--no-demo] [--demo-password P] [--max-db-mb N]\n"
+               "      serves the web app and the sync API /api/v1 (docs/SYNC.md); default 127.0.0.1:8080 and\n"
+               "      ./edudesk.sqlite (env EDUDESK_HOST, EDUDESK_PORT, EDUDESK_DB). An empty database is seeded\n"
+               "      with the demo desk and an account per demo agent, password 'edudesk', unless --no-demo.\n"
                "  edudesk demo --out FILE [--seed N] [--end MS] [--tickets N]\n"
                "      writes the seeded demo desk as JSON lines, one Op per line\n");
   return to == stderr ? 2 : 0;
@@ -64,16 +67,27 @@ int cmd_demo(int argc, char** argv) {
 int cmd_serve(int argc, char** argv) {
   edudesk::server::ServeOptions opt;
   opt.web_dir = EDUDESK_DEFAULT_WEB_DIR;
-  if (const char* p = std::getenv("EDUDESK_PORT")) opt.port = std::atoi(p);
-  if (const char* h = std::getenv("EDUDESK_HOST")) opt.host = h;
+  long long v = 0;
+  if (const char* p = std::getenv("EDUDESK_PORT")) {
+    if (!parse_int(p, v) || v < 0 || v > 65535) {
+      std::fprintf(stderr, "edudesk serve: EDUDESK_PORT='%s' is not a port\n", p);
+      return 2;
+    }
+    opt.port = static_cast<int>(v);
+  }
+  if (const char* h = std::getenv("EDUDESK_HOST"); h && *h) opt.host = h;
+  if (const char* d = std::getenv("EDUDESK_DB"); d && *d) opt.db = d;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    long long v = 0;
     bool has_val = i + 1 < argc;
     if (a == "--port" && has_val && parse_int(argv[++i], v) && v >= 0 && v < 65536) opt.port = static_cast<int>(v);
     else if (a == "--host" && has_val) opt.host = argv[++i];
+    else if (a == "--db" && has_val && *argv[i + 1]) opt.db = argv[++i];
     else if (a == "--web" && has_val) opt.web_dir = argv[++i];
     else if (a == "--quiet") opt.quiet = true;
+    else if (a == "--no-demo") opt.demo = false;
+    else if (a == "--demo-password" && has_val && *argv[i + 1]) opt.demo_password = argv[++i];
+    else if (a == "--max-db-mb" && has_val && parse_int(argv[++i], v) && v >= 0 && v <= 1000000) opt.max_db_mb = v;
     else {
       std::fprintf(stderr, "edudesk serve: bad argument '%s'\n", a.c_str());
       return usage(stderr);

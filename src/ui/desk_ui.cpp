@@ -2,6 +2,7 @@
 #include "ui/desk_ui.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "app/i18n.h"
 #include "imgui.h"
@@ -84,7 +85,7 @@ void DeskUi::draw(Millis now) {
     ImGui::End();
     return;
   }
-  draw_status_line();
+  draw_status_line(now);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
   if (one_column_) {
@@ -151,7 +152,9 @@ void DeskUi::draw_top_bar(Millis now) {
   ImGui::Separator();
 }
 
-void DeskUi::draw_status_line() {
+void DeskUi::draw_status_line(Millis now) {
+  draw_sync_state(now);
+  ImGui::SameLine(0, 24);
   // Durable before visible: "saved" only once the store has confirmed every batch.
   if (!desk_.storage_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.90f, 1));
@@ -171,6 +174,50 @@ void DeskUi::draw_status_line() {
     ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("storage.saved"));
   } else {
     ImGui::TextDisabled("%s", tr("storage.local"));
+  }
+}
+
+// Online or not, when the server last had everything, what waits, what went wrong.
+void DeskUi::draw_sync_state(Millis now) {
+  if (!sync_) return;
+  const SyncStatus& st = sync_->status();
+  bool trouble = !st.last_error.empty() && st.last_error != "offline";
+  ImVec4 dot = !st.online || st.last_error == "offline" ? ImVec4(0.55f, 0.55f, 0.55f, 1)
+               : trouble                                ? ImVec4(0.85f, 0.35f, 0.05f, 1)
+                                                        : ImVec4(0.15f, 0.60f, 0.25f, 1);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float r = ImGui::GetTextLineHeight() * 0.28f;
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + r, p.y + ImGui::GetTextLineHeight() * 0.55f), r,
+                                              ImGui::GetColorU32(dot));
+  ImGui::Dummy(ImVec2(r * 2 + 4, ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+  std::string text = !st.online || st.last_error == "offline" ? tr("sync.offline") : tr("sync.online");
+  if (st.last_success > 0) text += std::string(" · ") + tr("sync.last") + " " + format_time(st.last_success).substr(11);
+  if (st.pending > 0) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, tr("sync.pending"), static_cast<long long>(st.pending));
+    text += std::string(" · ") + buf;
+  }
+  if (trouble) {
+    std::string key = "sync.error." + st.last_error;
+    text += std::string(" · ") + (has_key(key.c_str()) ? tr(key.c_str()) : st.last_error.c_str());
+  }
+  ImGui::TextUnformatted(text.c_str());
+  if (ImGui::IsItemHovered() && storage_quota_ > 0)
+    ImGui::SetTooltip(tr("sync.storage"), storage_usage_ / 1048576.0, storage_quota_ / 1048576.0);
+  ImGui::SameLine();
+  if (ImGui::SmallButton(lbl("sync.now", "sync_now").c_str())) sync_->sync_now(now);
+  if (st.rejected > 0) {
+    ImGui::SameLine();
+    char buf[128];
+    std::snprintf(buf, sizeof buf, tr("sync.rejected"), static_cast<long long>(st.rejected));
+    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", buf);
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      for (const Desk::RejectedOp& r : desk_.rejected())
+        ImGui::Text("%s  %s  %s", format_time(r.op.at).c_str(), r.op.type.c_str(), r.reason.c_str());
+      ImGui::EndTooltip();
+    }
   }
 }
 

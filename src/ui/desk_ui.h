@@ -8,6 +8,7 @@
 
 #include "app/desk.h"
 #include "app/i18n.h"
+#include "app/sync_driver.h"
 #include "core/query.h"
 
 struct ImFont;
@@ -33,6 +34,9 @@ class DeskUi {
   void apply_theme();
   void draw(Millis now);
 
+  void set_sync(SyncDriver* driver) { sync_ = driver; }
+  void set_storage_estimate(double usage, double quota) { storage_usage_ = usage; storage_quota_ = quota; }
+
   // Told when the person picks another language (the platform remembers it).
   std::function<void(Lang)> on_lang_changed;
 
@@ -41,7 +45,8 @@ class DeskUi {
 
  private:
   void draw_top_bar(Millis now);
-  void draw_status_line();
+  void draw_status_line(Millis now);
+  void draw_sync_state(Millis now);
   void draw_inbox(Millis now, float width, float height);
   void draw_ticket(Millis now, float width, float height);
   void draw_new_ticket(Millis now);
@@ -86,6 +91,8 @@ class DeskUi {
 
   // the last action and whether it is durable
   int64_t last_batch_ = 0;
+  SyncDriver* sync_ = nullptr;
+  double storage_usage_ = 0, storage_quota_ = 0;
 };
 
 }  // namespace edudesk::ui

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the unit tests: a desk with one agent, a customer and a course,
 // and an in-memory OpStore whose writes complete when the test says so.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -15,19 +16,31 @@ constexpr Millis kT0 = 1764000000000;  // 2025-11-24T16:00:00Z
 // Holds each batch until complete_all() or fail_all(): IndexedDB is asynchronous too.
 class ManualStore : public OpStore {
  public:
-  struct Batch { int64_t id; std::vector<Op> ops; };
   Desk* desk = nullptr;
-  std::vector<Batch> waiting;
+  std::vector<StoreBatch> waiting;
   std::vector<Op> durable;
-  void append(int64_t batch, const std::vector<Op>& ops) override { waiting.push_back({batch, ops}); }
+  std::vector<std::string> outbox;
+  std::vector<RejectedRecord> rejected;
+  int64_t cursor = 0;
+  void append(const StoreBatch& b) override { waiting.push_back(b); }
+  void settle(const std::vector<std::string>& acked, const std::vector<RejectedRecord>& refused) override {
+    for (const auto& id : acked) outbox.erase(std::remove(outbox.begin(), outbox.end(), id), outbox.end());
+    for (const auto& r : refused) {
+      outbox.erase(std::remove(outbox.begin(), outbox.end(), r.id), outbox.end());
+      rejected.push_back(r);
+    }
+  }
   void complete_all() {
     auto w = std::move(waiting);
     waiting.clear();
     for (auto& b : w) {
       durable.insert(durable.end(), b.ops.begin(), b.ops.end());
+      if (b.local) for (const Op& op : b.ops) outbox.push_back(op.id);
+      if (b.cursor >= 0) cursor = b.cursor;
       desk->on_stored(b.id, true, "");
     }
   }
+  Restored restored() const { return Restored{durable, outbox, rejected, cursor}; }
   void fail_all(const std::string& why) {
     auto w = std::move(waiting);
     waiting.clear();

@@ -14,10 +14,11 @@ struct Fixture {
   Desk desk{store, "dev-"};
   Fixture() {
     store.desk = &desk;
-    desk.load(std::vector<Op>{
-        make("o1", op_type::agent_created, {{"agent_id", "a-1"}, {"name", "王敏"}, {"role", "mid"}}),
-        make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}),
-        make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}})});
+    Restored r;
+    r.ops = {make("o1", op_type::agent_created, {{"agent_id", "a-1"}, {"name", "王敏"}, {"role", "mid"}}),
+             make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}),
+             make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}})};
+    desk.load(r);
     desk.sign_in("a-1");
   }
 };
@@ -75,7 +76,9 @@ TEST_CASE("reloading from the stored op log gives the same desk") {
       make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}),
       make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}})};
   log.insert(log.end(), f.store.durable.begin(), f.store.durable.end());
-  again.load(log);
+  Restored r;
+  r.ops = log;
+  again.load(r);
   REQUIRE(again.state().tickets.size() == 1);
   CHECK(again.state().tickets[0].timeline.size() == 2);
   CHECK(again.load_rejected() == 0);

@@ -9,10 +9,10 @@
 
 #include "app/desk.h"
 #include "app/i18n.h"
-#include "core/demo.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "platform/backend.h"
+#include "platform/web/http_web.h"
 #include "platform/web/page_api.h"
 #include "platform/web/storage_web.h"
 #include "ui/desk_ui.h"
@@ -24,13 +24,27 @@ using namespace edudesk;
 struct App {
   platform::IndexedDbStore store;
   std::unique_ptr<Desk> desk;
+  std::unique_ptr<platform::FetchTransport> transport;
+  std::unique_ptr<SyncDriver> driver;
   std::unique_ptr<ui::DeskUi> ui;
   EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = 0;
+  bool awaiting_first_pull = false;  // an empty store fills from the server's desk
 };
 App* g_app = nullptr;
 
 void frame() {
   App& app = *g_app;
+  Millis now = platform::now_ms();
+  if (app.ui->phase() == ui::Phase::ready) app.driver->tick(now);
+  if (app.awaiting_first_pull) {
+    const SyncStatus& st = app.driver->status();
+    bool pulled = st.last_success > 0 || !app.desk->state().tickets.empty();
+    bool gave_up = !st.last_error.empty() && st.last_error != "signed_out";
+    if (pulled || gave_up) {
+      app.awaiting_first_pull = false;
+      platform::mark_ready(true, "");
+    }
+  }
   if (!platform::backend_new_frame()) return;
   if (app.ui->prepare_fonts(platform::device_pixel_ratio())) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -72,6 +86,17 @@ EM_JS(char*, js_id_prefix, (), {
   return p;
 });
 
+// ?server= (another origin), ?agent= and ?password= (demo and tests); defaults: this
+// origin, the demo agent 王敏 and the demo password.
+EM_JS(char*, js_config, (), {
+  const q = new URLSearchParams(location.search);
+  const out = JSON.stringify({ server: q.get("server") || "", agent: q.get("agent") || "a-wangmin",
+                               password: q.get("password") || "edudesk" });
+  const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
+  stringToUTF8(out, p, n);
+  return p;
+});
+
 EM_JS(char*, js_saved_lang, (), {
   // ?lang= (set by an embedding portal) wins over the person's last choice.
   let l = new URLSearchParams(location.search).get('lang');
@@ -107,9 +132,8 @@ int main() {
   g_app = new App();
   App& app = *g_app;
   char* prefix = js_id_prefix();
-  app.desk = std::make_unique<Desk>(app.store, prefix);
+  app.desk = std::make_unique<Desk>(app.store, prefix, static_cast<uint64_t>(platform::now_ms()));
   std::free(prefix);
-  app.desk->sign_in(kDemoAgentId);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
   app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
   char* lang = js_saved_lang();
@@ -140,29 +164,53 @@ int main() {
   platform::backend_init("#canvas");
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
-  platform::install_page_api(*app.desk);
+  char* cfg_text = js_config();
+  auto cfg = nlohmann::json::parse(cfg_text, nullptr, false);
+  std::free(cfg_text);
+  auto cfg_str = [&](const char* k) { return cfg.is_object() && cfg[k].is_string() ? cfg[k].get<std::string>() : std::string(); };
+  app.transport = std::make_unique<platform::FetchTransport>(cfg_str("server"));
+  app.driver = std::make_unique<SyncDriver>(*app.desk, *app.transport);
+  app.desk->sign_in(cfg_str("agent"));
+  app.driver->set_credentials(cfg_str("agent"), cfg_str("password"));
+  app.driver->on_token = [](const std::string& token) { platform::save_meta("token", token); };
+  app.driver->on_change = [] { platform::request_redraw(); };
+  app.ui->set_sync(app.driver.get());
+  platform::watch_network(
+      [](bool online) { g_app->driver->set_online(online, platform::now_ms()); },
+      [](double usage, double quota) {
+        g_app->ui->set_storage_estimate(usage, quota);
+        platform::request_redraw();
+      });
+
+  platform::install_page_api(*app.desk, *app.driver);
   platform::on_store_result([](int64_t batch, bool ok, const std::string& err) {
     g_app->desk->on_stored(batch, ok, err);
     platform::request_redraw();
   });
   app.desk->on_batch_done = platform::page_api_batch_done;
-  platform::open_store([](platform::OpenOutcome outcome, std::vector<Op> ops, const std::string& err) {
+  platform::open_store([](platform::OpenResult r) {
     App& a = *g_app;
-    if (outcome == platform::OpenOutcome::open_elsewhere) {
+    if (r.outcome == platform::OpenOutcome::open_elsewhere) {
       a.ui->set_phase(ui::Phase::open_elsewhere);
       platform::mark_ready(false, "open_elsewhere");
-    } else if (outcome == platform::OpenOutcome::failed) {
-      a.ui->set_phase(ui::Phase::storage_failed, err);
-      platform::mark_ready(false, err.c_str());
+    } else if (r.outcome == platform::OpenOutcome::failed) {
+      a.ui->set_phase(ui::Phase::storage_failed, r.error);
+      platform::mark_ready(false, r.error.c_str());
     } else {
-      if (ops.empty()) a.desk->seed_demo(platform::now_ms());
-      else a.desk->load(ops);
+      a.desk->load(r.restored);
+      a.driver->set_token(r.token);
       a.ui->set_phase(ui::Phase::ready);
-      platform::mark_ready(true, "");
+      // Everything already here is shown at once, without asking the server; an
+      // empty desk waits for its first pull (or for the first failure to reach it).
+      if (r.restored.ops.empty()) a.awaiting_first_pull = true;
+      else platform::mark_ready(true, "");
     }
     platform::request_redraw();
   });
   js_fetch_font("fonts/edudesk-sc.otf");
+  // Sync and ages need a heartbeat even when nobody touches the desk and the frame
+  // loop idles: once a second, without drawing unless something changed.
+  emscripten_set_interval([](void*) { g_app->driver->tick(platform::now_ms()); }, 1000, nullptr);
   emscripten_set_main_loop(frame, 0, 0);
   return 0;
 }

@@ -11,6 +11,7 @@
 namespace edudesk::platform {
 namespace {
 Desk* g_desk = nullptr;
+SyncDriver* g_driver = nullptr;
 bool g_ready = false;
 std::string g_out;                    // the last answer handed to JavaScript (copied at once)
 std::map<int64_t, int> g_batch_to_req;  // command promises waiting for durability
@@ -49,6 +50,8 @@ EM_JS(void, js_install_page_api, (), {
       return call('edudesk_api_query', text === undefined ? 'null' : text);
     },
     widgets() { return JSON.parse(Module.ccall('edudesk_api_widgets', 'string', [], [])); },
+    // Sync now: forget the backoff and push and pull at once.
+    syncNow() { Module._edudesk_api_sync_now(); },
   };
   Module.edudeskApi = {
     ready(ok, reason) { ok ? resolveReady(true) : rejectReady(new Error(reason)); },
@@ -93,11 +96,23 @@ EMSCRIPTEN_KEEPALIVE const char* edudesk_api_query(const char* text) {
                 {"error", g_desk->storage_error()},
                 {"load_rejected", g_desk->load_rejected()}});
   }
+  if (q.is_object() && q.contains("type") && q["type"] == "sync") {
+    const SyncStatus& st = g_driver->status();
+    nlohmann::json rej = nlohmann::json::array();
+    for (const auto& r : g_desk->rejected()) rej.push_back({{"id", r.op.id}, {"type", r.op.type}, {"code", r.code}, {"reason", r.reason}});
+    return out({{"ok", true}, {"online", st.online}, {"signed_in", st.signed_in}, {"busy", st.busy},
+                {"pending", st.pending}, {"last_success", st.last_success}, {"error", st.last_error},
+                {"cursor", g_desk->sync().cursor()}, {"rejected", rej}});
+  }
   nlohmann::json r;
   Error err;
   if (!g_ready) return out(error_json({"not_ready", "", "the desk has not finished loading"}));
   if (!run_query(g_desk->state(), q, now_ms(), r, err)) return out(error_json(err));
   return out({{"ok", true}, {"result", r}});
+}
+EMSCRIPTEN_KEEPALIVE void edudesk_api_sync_now() {
+  g_driver->sync_now(now_ms());
+  request_redraw();
 }
 EMSCRIPTEN_KEEPALIVE const char* edudesk_api_widgets() {
   g_out = ui::widgets_json();
@@ -105,8 +120,9 @@ EMSCRIPTEN_KEEPALIVE const char* edudesk_api_widgets() {
 }
 }
 
-void install_page_api(Desk& desk) {
+void install_page_api(Desk& desk, SyncDriver& driver) {
   g_desk = &desk;
+  g_driver = &driver;
   js_install_page_api();
 }
 

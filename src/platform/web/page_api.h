@@ -1,11 +1,12 @@
 #pragma once
 // window.edudesk: the page's JavaScript API (course portal, tests). See docs/API.md.
 #include "app/desk.h"
+#include "app/sync_driver.h"
 
 namespace edudesk::platform {
 
 // Installs window.edudesk; `ready` resolves when mark_ready() is called.
-void install_page_api(Desk& desk);
+void install_page_api(Desk& desk, SyncDriver& driver);
 void mark_ready(bool ok, const char* reason);
 // Resolves the promise of the command whose Ops went into `batch`.
 void page_api_batch_done(int64_t batch, bool ok, const std::string& message);

@@ -2,11 +2,9 @@
 
 #include <emscripten.h>
 
-#include <cstdlib>
-
 namespace edudesk::platform {
 namespace {
-std::function<void(OpenOutcome, std::vector<Op>, const std::string&)> g_open_done;
+std::function<void(OpenResult)> g_open_done;
 std::function<void(int64_t, bool, const std::string&)> g_result;
 }  // namespace
 
@@ -14,23 +12,34 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void edudesk_store_opened(int outcome, const char* payload) {
   auto done = std::move(g_open_done);
   if (!done) return;
+  OpenResult r;
   if (outcome != 0) {
-    done(outcome == 1 ? OpenOutcome::open_elsewhere : OpenOutcome::failed, {}, payload);
-    return;
+    r.outcome = outcome == 1 ? OpenOutcome::open_elsewhere : OpenOutcome::failed;
+    r.error = payload;
+    return done(std::move(r));
   }
-  std::vector<Op> ops;
-  auto arr = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!arr.is_array()) {
-    done(OpenOutcome::failed, {}, "the stored op log could not be read");
-    return;
+  auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("ops") || !j["ops"].is_array()) {
+    r.error = "the stored op log could not be read";
+    return done(std::move(r));
   }
-  ops.reserve(arr.size());
-  for (const auto& j : arr) {
+  r.outcome = OpenOutcome::loaded;
+  r.restored.ops.reserve(j["ops"].size());
+  for (const auto& oj : j["ops"]) {
     Op op;
     Error err;
-    if (op_from_json(j, op, err)) ops.push_back(std::move(op));
+    if (op_from_json(oj, op, err)) r.restored.ops.push_back(std::move(op));
   }
-  done(OpenOutcome::loaded, std::move(ops), "");
+  for (const auto& id : j.value("outbox", nlohmann::json::array()))
+    if (id.is_string()) r.restored.outbox.push_back(id.get<std::string>());
+  for (const auto& rj : j.value("rejected", nlohmann::json::array()))
+    if (rj.is_object() && rj.contains("id") && rj["id"].is_string())
+      r.restored.rejected.push_back({rj["id"].get<std::string>(), rj.value("code", std::string()),
+                                     rj.value("reason", std::string())});
+  const auto& meta = j.value("meta", nlohmann::json::object());
+  if (meta.contains("cursor") && meta["cursor"].is_number_integer()) r.restored.cursor = meta["cursor"].get<int64_t>();
+  if (meta.contains("token") && meta["token"].is_string()) r.token = meta["token"].get<std::string>();
+  done(std::move(r));
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char* error) {
   if (g_result) g_result(static_cast<int64_t>(batch), ok != 0, error);
@@ -40,33 +49,42 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char*
 // Single-tab rule: the first tab holds a Web Lock for its lifetime; a second tab
 // is told the desk is open elsewhere instead of writing into the same log.
 EM_JS(void, js_open_store, (), {
-  const DB = 'edudesk', VERSION = 1;
-  const report = (outcome, payload) => Module.ccall('edudesk_store_opened', null, ['number', 'string'], [outcome, payload]);
+  const DB = "edudesk", VERSION = 2;
+  const report = (outcome, payload) => Module.ccall("edudesk_store_opened", null, ["number", "string"], [outcome, payload]);
   const open = () => {
     let req;
     try { req = indexedDB.open(DB, VERSION); } catch (e) { report(2, String(e && e.name || e)); return; }
     req.onupgradeneeded = () => {
       const db = req.result;
-      if (!db.objectStoreNames.contains('ops')) {
-        const s = db.createObjectStore('ops', { autoIncrement: true });
-        s.createIndex('by_id', 'id', { unique: true });
-      }
+      if (!db.objectStoreNames.contains("ops")) db.createObjectStore("ops", { autoIncrement: true }).createIndex("by_id", "id", { unique: true });
+      if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox", { keyPath: "id" });
+      if (!db.objectStoreNames.contains("rejected")) db.createObjectStore("rejected", { keyPath: "id" });
+      if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta", { keyPath: "k" });
     };
-    req.onerror = () => report(2, String(req.error && req.error.name || 'open failed'));
-    req.onblocked = () => report(2, 'blocked');
+    req.onerror = () => report(2, String(req.error && req.error.name || "open failed"));
+    req.onblocked = () => report(2, "blocked");
     req.onsuccess = () => {
       const db = req.result;
       Module.edudeskDb = db;
       db.onversionchange = () => db.close();
       const t0 = performance.now();
-      const get = db.transaction('ops', 'readonly').objectStore('ops').getAll();
-      get.onsuccess = () => { Module.edudeskLoadMs = performance.now() - t0; report(0, JSON.stringify(get.result)); };
-      get.onerror = () => report(2, String(get.error && get.error.name || 'read failed'));
+      const tx = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
+      const out = {};
+      tx.objectStore("ops").getAll().onsuccess = (e) => { out.ops = e.target.result; };
+      tx.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
+      tx.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
+      tx.objectStore("meta").getAll().onsuccess = (e) => {
+        out.meta = {};
+        for (const r of e.target.result) out.meta[r.k] = r.v;
+      };
+      tx.oncomplete = () => { Module.edudeskLoadMs = performance.now() - t0; report(0, JSON.stringify(out)); };
+      tx.onerror = () => report(2, String(tx.error && tx.error.name || "read failed"));
     };
   };
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   if (navigator.locks && navigator.locks.request) {
-    navigator.locks.request('edudesk-desk', { ifAvailable: true }, (lock) => {
-      if (!lock) { report(1, 'open_elsewhere'); return; }
+    navigator.locks.request("edudesk-desk", { ifAvailable: true }, (lock) => {
+      if (!lock) { report(1, "open_elsewhere"); return; }
       open();
       return new Promise(() => {});  // held until the tab closes
     });
@@ -76,33 +94,64 @@ EM_JS(void, js_open_store, (), {
 });
 
 EM_JS(void, js_append_ops, (double batch, const char* json), {
-  const done = (ok, err) => Module.ccall('edudesk_store_result', null, ['number', 'number', 'string'], [batch, ok, err]);
-  const ops = JSON.parse(UTF8ToString(json));
+  const done = (ok, err) => Module.ccall("edudesk_store_result", null, ["number", "number", "string"], [batch, ok, err]);
+  const b = JSON.parse(UTF8ToString(json));
   try {
     const db = Module.edudeskDb;
-    if (!db) throw new Error('not_open');
-    const tx = db.transaction('ops', 'readwrite', { durability: 'strict' });
-    const store = tx.objectStore('ops');
-    for (const op of ops) store.add(op);
+    if (!db) throw new Error("not_open");
+    const tx = db.transaction(["ops", "outbox", "meta"], "readwrite", { durability: "strict" });
+    const ops = tx.objectStore("ops"), outbox = tx.objectStore("outbox");
+    for (const op of b.ops) {
+      ops.add(op);
+      if (b.local) outbox.put({ id: op.id });
+    }
+    if (b.cursor >= 0) tx.objectStore("meta").put({ k: "cursor", v: b.cursor });
     tx.oncomplete = () => done(1, "");
-    tx.onabort = () => done(0, String(tx.error && tx.error.name || 'AbortError'));
+    tx.onabort = () => done(0, String(tx.error && tx.error.name || "AbortError"));
   } catch (e) {
     // Thrown synchronously: QuotaExceededError, InvalidStateError (closed), or a test's injected failure.
     setTimeout(() => done(0, String(e && e.name || e)), 0);
   }
 });
 
-void IndexedDbStore::append(int64_t batch, const std::vector<Op>& ops) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const Op& op : ops) arr.push_back(op_to_json(op));
-  js_append_ops(static_cast<double>(batch), arr.dump().c_str());
+EM_JS(void, js_settle, (const char* json), {
+  const s = JSON.parse(UTF8ToString(json));
+  try {
+    const tx = Module.edudeskDb.transaction(["outbox", "rejected"], "readwrite", { durability: "strict" });
+    const outbox = tx.objectStore("outbox"), rejected = tx.objectStore("rejected");
+    for (const id of s.acked) outbox.delete(id);
+    for (const r of s.rejected) { outbox.delete(r.id); rejected.put(r); }
+  } catch (e) {
+    console.warn("edudesk: settle", e);  // harmless: the next push is answered "duplicate"
+  }
+});
+
+EM_JS(void, js_save_meta, (const char* key, const char* value), {
+  try {
+    Module.edudeskDb.transaction("meta", "readwrite").objectStore("meta").put({ k: UTF8ToString(key), v: UTF8ToString(value) });
+  } catch (e) {}
+});
+
+void IndexedDbStore::append(const StoreBatch& batch) {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const Op& op : batch.ops) ops.push_back(op_to_json(op));
+  nlohmann::json b{{"ops", std::move(ops)}, {"local", batch.local}, {"cursor", batch.cursor}};
+  js_append_ops(static_cast<double>(batch.id), b.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
-void open_store(std::function<void(OpenOutcome, std::vector<Op>, const std::string&)> done) {
+void IndexedDbStore::settle(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& rejected) {
+  nlohmann::json r = nlohmann::json::array();
+  for (const RejectedRecord& x : rejected) r.push_back({{"id", x.id}, {"code", x.code}, {"reason", x.reason}});
+  nlohmann::json s{{"acked", acknowledged}, {"rejected", std::move(r)}};
+  js_settle(s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+void open_store(std::function<void(OpenResult)> done) {
   g_open_done = std::move(done);
   js_open_store();
 }
 
 void on_store_result(std::function<void(int64_t, bool, const std::string&)> cb) { g_result = std::move(cb); }
+void save_meta(const std::string& key, const std::string& value) { js_save_meta(key.c_str(), value.c_str()); }
 
 }  // namespace edudesk::platform

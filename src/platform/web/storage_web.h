@@ -1,29 +1,40 @@
 #pragma once
 // The op log in IndexedDB, reached directly from C++ (not IDBFS, whose
-// whole-filesystem syncfs has lost entire databases). One object store "ops",
-// auto-incremented keys in arrival order, a unique index on the op id.
+// whole-filesystem syncfs has lost entire databases). Database "edudesk" v2:
+//   ops       auto-increment keys in arrival order, unique index on the op id
+//   outbox    {id}: Ops not yet acknowledged by the server (written with the Op)
+//   rejected  {id, code, reason}: Ops the server refused for good
+//   meta      {k, v}: the pull cursor (written with the pulled Ops), the token
 #include <functional>
 #include <string>
-#include <vector>
 
+#include "app/desk.h"
 #include "app/op_store.h"
 
 namespace edudesk::platform {
 
 class IndexedDbStore : public OpStore {
  public:
-  // Writes one batch in one 'strict'-durability transaction; Desk::on_stored follows
-  // from the transaction's oncomplete (durable) or onerror/onabort (quota, blocked…).
-  void append(int64_t batch, const std::vector<Op>& ops) override;
+  // One 'strict'-durability transaction per batch; Desk::on_stored follows from its
+  // oncomplete (durable) or onerror/onabort (quota, blocked…).
+  void append(const StoreBatch& batch) override;
+  void settle(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& rejected) override;
 };
 
 enum class OpenOutcome { loaded, open_elsewhere, failed };
 
-// Takes the single-tab lock, opens the database and reads the whole op log; calls
-// `done` later (from the browser's event loop) with the Ops or the reason it could not.
-void open_store(std::function<void(OpenOutcome, std::vector<Op>, const std::string& error)> done);
+struct OpenResult {
+  OpenOutcome outcome = OpenOutcome::failed;
+  Restored restored;
+  std::string token;
+  std::string error;
+};
 
+// Takes the single-tab lock, opens the database and reads everything; calls `done`
+// later (from the browser's event loop).
+void open_store(std::function<void(OpenResult)> done);
 // Wires batch outcomes to `cb` (Desk::on_stored).
 void on_store_result(std::function<void(int64_t batch, bool ok, const std::string& error)> cb);
+void save_meta(const std::string& key, const std::string& value);
 
 }  // namespace edudesk::platform

@@ -1,0 +1,302 @@
+#include "server/api.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/demo.h"
+#include "core/enums.h"
+#include "server/crypto.h"
+#include "sync/protocol.h"
+
+namespace edudesk::server {
+namespace {
+
+using nlohmann::json;
+namespace limits = sync::limits;
+
+Millis now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void reply(httplib::Response& res, int status, const json& j) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(dump(j), "application/json");
+}
+
+void fail(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  reply(res, status, {{"ok", false}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+int status_for(const std::string& parse_code) {
+  if (parse_code == "too_large" || parse_code == "too_many_ops") return 413;
+  return 400;  // too_deep, bad_json, bad_request
+}
+
+bool parse_param(const httplib::Request& req, const char* name, int64_t fallback, int64_t& out) {
+  if (!req.has_param(name)) return out = fallback, true;
+  std::string v = req.get_param_value(name);
+  if (v.empty() || v.size() > 19) return false;
+  char* end = nullptr;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (*end != 0) return false;
+  out = n;
+  return true;
+}
+
+// Limits of the login body's fields (the push limits are in sync/protocol.h).
+constexpr size_t kMaxAgentId = 128;
+constexpr size_t kMaxPassword = 1024;
+
+}  // namespace
+
+SyncApi::SyncApi(SqliteLog& log) : log_(log), service_(log), started_(std::chrono::steady_clock::now()) {}
+
+bool SyncApi::open(bool demo, const std::string& demo_password, std::string& err) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!service_.open(err)) return false;
+  opened_with_ = service_.last_seq();
+  if (demo) {
+    DemoOptions opt;
+    opt.end = now_ms();
+    std::vector<Op> ops = demo_ops(opt);
+    if (!service_.seed_if_empty(ops, err)) return err = "seeding the demo desk failed: " + err, false;
+    int64_t accounts = 0;
+    if (!log_.account_count(accounts, err)) return false;
+    if (accounts == 0) {
+      // The demo agents, as the demo desk creates them; also after a crash between
+      // seeding and this step.
+      for (const Op& op : ops) {
+        if (op.type != op_type::agent_created) continue;
+        std::string id = op.data.value("agent_id", std::string());
+        if (!service_.state().agent(id)) continue;
+        std::string hash = hash_password(demo_password);
+        if (hash.empty()) return err = "no randomness for password salts (/dev/urandom)", false;
+        if (!log_.put_account(id, hash, err)) return false;
+        created_demo_accounts_ = true;
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> tokens;
+  if (!log_.load_tokens(tokens, err)) return false;
+  sessions_.clear();
+  for (auto& [hash, agent] : tokens) sessions_[hash] = agent;
+  last_seq_ = service_.last_seq();
+  return true;
+}
+
+std::string SyncApi::route_of(const std::string& method, const std::string& path) {
+  static const char* const kRoutes[] = {"/api/v1/login",  "/api/v1/push",    "/api/v1/pull",
+                                        "/api/v1/health", "/api/v1/metrics", "/api/health"};
+  for (const char* r : kRoutes)
+    if (path == r) return r;
+  if (path.rfind("/api/", 0) == 0) return "/api/other";
+  return method == "GET" || method == "HEAD" ? "static" : "other";
+}
+
+bool SyncApi::authenticate(const httplib::Request& req, httplib::Response& res, std::string& agent_id) {
+  const std::string h = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) {
+    fail(res, 401, "unauthorized", "log in first: send Authorization: Bearer <token> from POST /api/v1/login");
+    res.set_header("WWW-Authenticate", "Bearer");
+    return false;
+  }
+  std::string hash = sha256_hex(h.substr(prefix.size()));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(hash);
+    if (it != sessions_.end()) {
+      agent_id = it->second;
+      return true;
+    }
+  }
+  fail(res, 401, "unauthorized", "the token is unknown or expired; log in again");
+  res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  return false;
+}
+
+void SyncApi::login(const httplib::Request& req, httplib::Response& res) {
+  if (sync::json_depth(req.body) > limits::max_json_depth)
+    return fail(res, 400, "too_deep", "the JSON nests too deep");
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail(res, 400, "bad_json", "the body is not a JSON object");
+  auto a = j.find("agent_id");
+  auto p = j.find("password");
+  if (a == j.end() || !a->is_string() || p == j.end() || !p->is_string())
+    return fail(res, 400, "bad_request", "a login needs agent_id and password (strings)");
+  std::string agent_id = a->get<std::string>(), password = p->get<std::string>();
+  if (agent_id.size() > kMaxAgentId || password.size() > kMaxPassword)
+    return fail(res, 400, "too_long", "agent_id or password is too long");
+
+  std::string stored, err;
+  bool found = false, storage_ok;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    storage_ok = log_.get_account(agent_id, stored, found, err);
+  }
+  if (!storage_ok) {
+    ++storage_failures_;
+    return fail(res, 503, "storage_unavailable", err);
+  }
+  // The slow hash runs outside the lock; an unknown agent costs the same time.
+  static const std::string kDummy = hash_password("not a password");
+  bool ok = verify_password(password, found ? stored : kDummy) && found;
+  const char* bad = "unknown agent or wrong password";
+  if (!ok) return fail(res, 401, "bad_credentials", bad);
+
+  std::string token = random_hex(32);
+  if (token.empty()) return fail(res, 503, "no_randomness", "the server cannot read /dev/urandom");
+  Millis now = now_ms();
+  std::lock_guard<std::mutex> lock(mu_);
+  const Agent* agent = service_.state().agent(agent_id);
+  if (!agent) return fail(res, 401, "bad_credentials", bad);
+  std::string hash = sha256_hex(token);
+  if (!log_.put_token(hash, agent_id, now, err)) {
+    ++storage_failures_;
+    return fail(res, 503, "storage_unavailable", err);
+  }
+  sessions_[hash] = agent_id;
+  reply(res, 200,
+        {{"token", token}, {"agent_id", agent->id}, {"name", agent->name}, {"role", to_id(agent->role)},
+         {"server_time", now}});
+}
+
+void SyncApi::push(const httplib::Request& req, httplib::Response& res, const std::string& body) {
+  std::string agent_id;
+  if (!authenticate(req, res, agent_id)) return;
+  sync::PushRequest pr;
+  std::vector<sync::PushResult> bad;
+  Error perr;
+  if (!sync::parse_push_request(body, pr, bad, perr)) return fail(res, status_for(perr.code), perr.code, perr.message);
+
+  sync::PushResponse out;
+  std::string err;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!service_.push(agent_id, pr, bad, now_ms(), out, err)) {
+      ++storage_failures_;
+      return fail(res, 503, "storage_unavailable", "nothing of this batch was stored, retry later: " + err);
+    }
+    last_seq_ = service_.last_seq();
+  }
+  // The batch is durable (fsynced) before this answer is written.
+  reply(res, 200, sync::to_json(out));
+}
+
+void SyncApi::pull(const httplib::Request& req, httplib::Response& res) {
+  std::string agent_id;
+  if (!authenticate(req, res, agent_id)) return;
+  int64_t after = 0, limit = 0;
+  if (!parse_param(req, "after", 0, after) || after < 0)
+    return fail(res, 400, "bad_params", "after must be a sequence number >= 0");
+  if (!parse_param(req, "limit", limits::max_pull_page, limit) || limit < 1)
+    return fail(res, 400, "bad_params",
+                "limit must be a number from 1 to " + std::to_string(limits::max_pull_page) + " (larger is capped)");
+  sync::PullResponse out;
+  std::string err;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!service_.pull(after, limit, now_ms(), out, err)) {
+      ++storage_failures_;
+      return fail(res, 503, "storage_unavailable", err);
+    }
+  }
+  reply(res, 200, sync::to_json(out));
+}
+
+void SyncApi::health(httplib::Response& res) {
+  auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
+  reply(res, 200,
+        {{"ok", true}, {"service", "edudesk"}, {"uptime_s", up}, {"last_seq", last_seq_.load()}, {"time", utc_now()}});
+}
+
+void SyncApi::render_metrics(httplib::Response& res) {
+  sync::PushStats st;
+  size_t sessions;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    st = service_.stats();
+    sessions = sessions_.size();
+  }
+  auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
+  std::string out;
+  out += "# HELP edudesk_push_ops_total Ops received by push since start, by verdict.\n"
+         "# TYPE edudesk_push_ops_total counter\n";
+  out += "edudesk_push_ops_total{verdict=\"accepted\"} " + std::to_string(st.accepted) + "\n";
+  out += "edudesk_push_ops_total{verdict=\"duplicate\"} " + std::to_string(st.duplicate) + "\n";
+  out += "edudesk_push_ops_total{verdict=\"rejected\"} " + std::to_string(st.rejected) + "\n";
+  out += "# HELP edudesk_storage_failures_total Requests answered 503 because the store refused a read or write.\n"
+         "# TYPE edudesk_storage_failures_total counter\n"
+         "edudesk_storage_failures_total " + std::to_string(storage_failures_.load()) + "\n";
+  out += "# HELP edudesk_last_seq The sequence number of the newest op in the log.\n"
+         "# TYPE edudesk_last_seq gauge\n"
+         "edudesk_last_seq " + std::to_string(last_seq_.load()) + "\n";
+  out += "# HELP edudesk_sessions Bearer tokens the server accepts.\n"
+         "# TYPE edudesk_sessions gauge\n"
+         "edudesk_sessions " + std::to_string(sessions) + "\n";
+  out += "# HELP edudesk_uptime_seconds Seconds since the server started.\n"
+         "# TYPE edudesk_uptime_seconds gauge\n"
+         "edudesk_uptime_seconds " + std::to_string(up) + "\n";
+  out += metrics_.render();
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void SyncApi::install(httplib::Server& svr) {
+  svr.Post("/api/v1/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
+  // The push body is read through a receiver so the cap also holds for chunked or
+  // compressed bodies (Content-Length beyond the cap is refused by httplib unread).
+  svr.Post("/api/v1/push",
+           [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+             std::string body;
+             bool too_large = false;
+             size_t total = 0;
+             const size_t cap = static_cast<size_t>(limits::max_body_bytes);
+             bool read = reader([&](const char* data, size_t len) {
+               total += len;
+               if (total > 2 * cap) return false;  // abuse: stop reading, the connection is dropped
+               if (total > cap) {
+                 too_large = true;  // keep reading (and discarding) so the answer arrives cleanly
+                 body.clear();
+                 body.shrink_to_fit();
+                 return true;
+               }
+               body.append(data, len);
+               return true;
+             });
+             if (!read || too_large) {
+               if (res.status == 413 || total > cap) {
+                 res.set_header("Connection", "close");
+                 return fail(res, 413, "too_large",
+                             "the request body exceeds " + std::to_string(limits::max_body_bytes) +
+                                 " bytes; split the batch");
+               }
+               return fail(res, 400, "bad_body", "the request body could not be read (truncated?)");
+             }
+             push(req, res, body);
+           });
+  svr.Get("/api/v1/pull", [this](const httplib::Request& req, httplib::Response& res) { pull(req, res); });
+  svr.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
+  svr.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
+  svr.Get("/api/v1/metrics", [this](const httplib::Request&, httplib::Response& res) { render_metrics(res); });
+}
+
+}  // namespace edudesk::server
