@@ -130,7 +130,8 @@ int serve(const ServeOptions& opt) {
     }
     metrics.record(SyncApi::route_of(req.method, req.path), res.status, seconds);
     if (!quiet)
-      std::fprintf(stderr, "%s %s %s %d %zu %.1fms\n", utc_now().c_str(), req.method.c_str(), req.path.c_str(),
+      std::fprintf(stderr, "%s %s %s %d %zu %.1fms\n", utc_now().c_str(),
+                   req.method.empty() ? "-" : req.method.c_str(), req.path.empty() ? "-" : req.path.c_str(),
                    res.status, res.body.size(), seconds * 1000);
   });
 

@@ -57,7 +57,9 @@ bool SqliteLog::open(const std::string& path, int64_t max_bytes, std::string& er
     return false;
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 5000);
+  // A short wait while taking the file: another live server holds it for good, and a
+  // killed one has already lost its locks.
+  sqlite3_busy_timeout(db_, 1000);
   // EXCLUSIVE before WAL: the WAL index lives in this process's memory and the file
   // stays locked while we run. FULL: the WAL is fsynced at every commit.
   if (!exec("PRAGMA locking_mode=EXCLUSIVE", err)) return close(), false;
@@ -74,7 +76,19 @@ bool SqliteLog::open(const std::string& path, int64_t max_bytes, std::string& er
       return close(), false;
     }
   }
-  if (!exec("PRAGMA synchronous=FULL", err) ||
+  if (!exec("PRAGMA synchronous=FULL", err)) return close(), false;
+  {
+    // An acknowledged op must survive kill -9 and power loss: make sure FULL took.
+    sqlite3_stmt* st = nullptr;
+    if (!prepare("PRAGMA synchronous", st, err)) return close(), false;
+    int64_t level = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (level < 2) {
+      err = "SQLite refused synchronous=FULL (level " + std::to_string(level) + ")";
+      return close(), false;
+    }
+  }
+  if (
       !exec("CREATE TABLE IF NOT EXISTS ops(seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, json TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, agent_id TEXT NOT NULL, created_at INTEGER);"
             "CREATE TABLE IF NOT EXISTS accounts(agent_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL);",
@@ -82,6 +96,7 @@ bool SqliteLog::open(const std::string& path, int64_t max_bytes, std::string& er
     return close(), false;
   // Take the exclusive lock now, so a second server fails at start, not at its first push.
   if (!exec("BEGIN EXCLUSIVE; COMMIT;", err)) return close(), false;
+  sqlite3_busy_timeout(db_, 5000);
   if (max_bytes > 0) {
     sqlite3_stmt* st = nullptr;
     if (!prepare("PRAGMA page_size", st, err)) return close(), false;
