@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-exec build/native/edudesk serve --port "${EDUDESK_PORT:-8080}" "$@"
+exec build/native/edudesk serve --port "${EDUDESK_PORT:-8080}" --db "${EDUDESK_DB:-build/edudesk.sqlite}" "$@"

@@ -84,23 +84,71 @@ void Desk::receive(const sync::PullResponse& page) {
   store_.append(b);
 }
 
+void Desk::take_back(const std::vector<RejectedRecord>& refused, const std::vector<Op>& candidates) {
+  for (const RejectedRecord& r : refused) {
+    bool found = false;
+    for (const Op& op : candidates)
+      if (op.id == r.id) {
+        rejected_.push_back({op, r.code, r.reason});
+        found = true;
+      }
+    if (!found) refused_early_[r.id] = r;
+    unapply(state_, r.id);
+  }
+}
+
 void Desk::on_push_answer(const sync::PushRequest& req, const sync::PushResponse& resp) {
   sync::PushOutcome out = sync_.on_push_answer(req, resp);
   std::vector<RejectedRecord> refused;
-  for (const sync::PushResult& r : out.rejected) {
-    for (const Op& op : req.ops)
-      if (op.id == r.id) rejected_.push_back({op, r.code, r.reason});
-    unapply(state_, r.id);
-    refused.push_back({r.id, r.code, r.reason});
-  }
+  for (const sync::PushResult& r : out.rejected) refused.push_back({r.id, r.code, r.reason});
+  settled_.insert(out.acknowledged.begin(), out.acknowledged.end());
+  take_back(refused, req.ops);
   if (!out.acknowledged.empty() || !refused.empty()) store_.settle(out.acknowledged, refused);
+}
+
+void Desk::receive_peer(const std::vector<Op>& ops, bool local, int64_t cursor) {
+  for (const Op& op : ops) {
+    if (state_.applied_ops.count(op.id)) continue;
+    auto early = refused_early_.find(op.id);
+    if (early != refused_early_.end()) {  // the server's "no" came first: list it, never apply it
+      rejected_.push_back({op, early->second.code, early->second.reason});
+      refused_early_.erase(early);
+      continue;
+    }
+    Error err;
+    clock_.observe(op.hlc);
+    if (apply(state_, op, err) == ApplyOutcome::rejected) {
+      ++load_rejected_;
+      continue;
+    }
+    if (local && !settled_.count(op.id)) sync_.enqueue(op);  // every tab mirrors the outbox
+  }
+  if (cursor > sync_.cursor()) sync_.set_cursor(cursor);
+}
+
+void Desk::settle_peer(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& rejected) {
+  settled_.insert(acknowledged.begin(), acknowledged.end());
+  for (const RejectedRecord& r : rejected) settled_.insert(r.id);
+  sync::PushRequest req;  // the mirrored outbox entries these answer
+  sync::PushResponse resp;
+  for (const Op& op : sync_.outbox()) req.ops.push_back(op);
+  for (const std::string& id : acknowledged) resp.results.push_back({id, sync::Verdict::accepted, 0, "", ""});
+  for (const RejectedRecord& r : rejected) resp.results.push_back({r.id, sync::Verdict::rejected, 0, r.code, r.reason});
+  sync_.on_push_answer(req, resp);
+  take_back(rejected, req.ops);
 }
 
 void Desk::on_stored(int64_t batch, bool ok, const std::string& message) {
   auto it = in_flight_.find(batch);
   if (it == in_flight_.end()) return;  // a late or repeated report
   if (ok) {
-    for (const Op& op : it->second.ops) pending_ops_.erase(op.id);
+    std::vector<std::string> late;  // acknowledged by the server before this write landed
+    for (const Op& op : it->second.ops) {
+      pending_ops_.erase(op.id);
+      if (it->second.local && settled_.count(op.id)) late.push_back(op.id);
+    }
+    if (!late.empty()) store_.settle(late, {});  // or its outbox entry would outlive the ack
+    if (on_durable) on_durable(it->second);
     in_flight_.erase(it);
     if (failed_.empty() && in_flight_.empty()) storage_error_.clear();
   } else {

@@ -64,6 +64,12 @@ class Desk {
   // The server's answer to a push: acknowledged Ops leave the outbox; refused ones
   // are taken back out of the State and listed for the agent with the reason.
   void on_push_answer(const sync::PushRequest& req, const sync::PushResponse& resp);
+  // Several tabs: another tab made `ops` durable (local: its own changes, waiting for
+  // the server; else: pulled, with the cursor). Applied here without writing again.
+  void receive_peer(const std::vector<Op>& ops, bool local, int64_t cursor);
+  // Another tab's sync settled these with the server.
+  void settle_peer(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& rejected);
+
   struct RejectedOp {
     Op op;
     std::string code, reason;
@@ -79,10 +85,13 @@ class Desk {
 
   // Told about every finished batch (ok or not); the page API resolves promises here.
   std::function<void(int64_t batch, bool ok, const std::string& message)> on_batch_done;
+  // Told when a batch is durable, with its content (other tabs are told from here).
+  std::function<void(const StoreBatch& batch)> on_durable;
 
  private:
   Submitted commit(std::vector<Op> ops, nlohmann::json result, bool local, int64_t cursor);
   void apply_one(const Op& op);
+  void take_back(const std::vector<RejectedRecord>& refused, const std::vector<Op>& candidates);
 
   OpStore& store_;
   PrefixIds ids_;
@@ -94,6 +103,11 @@ class Desk {
   std::map<int64_t, StoreBatch> in_flight_, failed_;
   std::unordered_set<std::string> pending_ops_;
   std::vector<RejectedOp> rejected_;
+  // Ops the server has settled. A tab may hear "settled" before it hears the Op
+  // itself (the syncing tab can push before its own write completes), so a late
+  // copy of a settled Op must not enter the mirrored outbox again.
+  std::unordered_set<std::string> settled_;
+  std::map<std::string, RejectedRecord> refused_early_;  // refused before this tab saw the Op
   std::string storage_error_;
   int64_t load_rejected_ = 0;
 };

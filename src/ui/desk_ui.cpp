@@ -77,9 +77,7 @@ void DeskUi::draw(Millis now) {
   draw_top_bar(now);
   if (phase_ != Phase::ready) {
     ImGui::Dummy(ImVec2(0, 40));
-    const char* key = phase_ == Phase::starting         ? "phase.starting"
-                      : phase_ == Phase::open_elsewhere ? "phase.open_elsewhere"
-                                                        : "phase.storage_failed";
+    const char* key = phase_ == Phase::starting ? "phase.starting" : "phase.storage_failed";
     ImGui::TextWrapped("%s", tr(key));
     if (!phase_message_.empty()) ImGui::TextDisabled("%s", phase_message_.c_str());
     ImGui::End();
@@ -153,6 +151,18 @@ void DeskUi::draw_top_bar(Millis now) {
 }
 
 void DeskUi::draw_status_line(Millis now) {
+  if (wiped_) {
+    // Detected, said plainly, and nothing of the server's desk was overwritten.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.85f, 1));
+    ImGui::BeginChild("##wiped", ImVec2(0, ImGui::GetFrameHeight() * 2.2f), true);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.30f, 0.0f, 1));
+    ImGui::TextWrapped(tr("storage.wiped"), static_cast<long long>(wiped_lost_));
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::Button(lbl("storage.wiped_ok", "wiped_ok").c_str())) wiped_ = false;
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
   draw_sync_state(now);
   ImGui::SameLine(0, 24);
   // Durable before visible: "saved" only once the store has confirmed every batch.

@@ -15,7 +15,7 @@ struct ImFont;
 
 namespace edudesk::ui {
 
-enum class Phase { starting, ready, open_elsewhere, storage_failed };
+enum class Phase { starting, ready, storage_failed };
 
 class DeskUi {
  public:
@@ -36,6 +36,8 @@ class DeskUi {
 
   void set_sync(SyncDriver* driver) { sync_ = driver; }
   void set_storage_estimate(double usage, double quota) { storage_usage_ = usage; storage_quota_ = quota; }
+  // The browser wiped this desk's store; `lost` changes had not reached the server.
+  void set_store_wiped(int64_t lost) { wiped_ = true; wiped_lost_ = lost; }
 
   // Told when the person picks another language (the platform remembers it).
   std::function<void(Lang)> on_lang_changed;
@@ -93,6 +95,8 @@ class DeskUi {
   int64_t last_batch_ = 0;
   SyncDriver* sync_ = nullptr;
   double storage_usage_ = 0, storage_quota_ = 0;
+  bool wiped_ = false;
+  int64_t wiped_lost_ = 0;
 };
 
 }  // namespace edudesk::ui

@@ -17,7 +17,10 @@ void DeskUi::draw_new_ticket(Millis now) {
     new_open_ = false;
   }
   ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, display.x - 16), 0), ImGuiCond_Appearing);
+  // A fixed width: fields fill it, and the height follows the content. (Auto-resizing
+  // the width too makes "fill the rest" fields shrink the window a little every frame.)
+  float width = std::min(640.0f, display.x - 16);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0), ImVec2(width, display.y - 16));
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, std::min(60.0f, display.y * 0.05f)), ImGuiCond_Appearing,
                           ImVec2(0.5f, 0));
   if (!ImGui::BeginPopupModal(popup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize))

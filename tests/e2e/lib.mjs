@@ -46,8 +46,16 @@ export const freePort = () => new Promise((res) => { const s = createServer(); s
 
 // ---- page helpers: everything through what a person sees and does ------------------
 export const widgets = (page) => page.evaluate(() => window.edudesk.widgets());
+// A widget a person can click: present, visible, and at the same place in two
+// frames in a row (a popup's first frame is laid out but not yet shown).
 export async function widget(page, id, timeout = 10000) {
-  return until(async () => (await widgets(page)).find((w) => w.id === id && w.visible && w.w > 0), `widget ${id}`, timeout);
+  let last = null;
+  return until(async () => {
+    const w = (await widgets(page)).find((x) => x.id === id && x.visible && x.w > 0);
+    const same = w && last && w.x === last.x && w.y === last.y && w.w === last.w && w.h === last.h;
+    last = w;
+    return same && w;
+  }, `widget ${id}`, timeout);
 }
 export async function click(page, id) {
   const w = await widget(page, id);

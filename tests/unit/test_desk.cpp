@@ -110,3 +110,45 @@ TEST_CASE("the language switch changes the words and ages read naturally") {
   set_lang(Lang::zh_Hans);
   CHECK(format_time(kT0) == "2025-11-25 00:00");  // UTC+8
 }
+
+TEST_CASE("a second tab mirrors the first tab's changes and its outbox") {
+  Fixture one, two;
+  Submitted s = one.desk.submit(new_ticket_cmd(), kT0);
+  REQUIRE(s.ok);
+  one.store.complete_all();
+  two.desk.receive_peer(one.store.durable, /*local=*/true, -1);
+  CHECK(two.desk.state().ticket(s.result["ticket_id"].get<std::string>()) != nullptr);
+  CHECK(two.desk.sync().pending() == 1);  // it would push it if it became the syncing tab
+  two.desk.settle_peer({one.store.durable[0].id}, {});
+  CHECK(two.desk.sync().pending() == 0);
+}
+
+TEST_CASE("a tab that hears the server's verdict before the change itself does not queue it again") {
+  Fixture one, two;
+  Submitted ok = one.desk.submit(new_ticket_cmd(), kT0);
+  Submitted bad = one.desk.submit({{"type", "customer.create"}, {"name", "王五"}}, kT0);
+  REQUIRE(ok.ok);
+  REQUIRE(bad.ok);
+  one.store.complete_all();
+  const Op& first = one.store.durable[0];
+  const Op& second = one.store.durable[1];
+  two.desk.settle_peer({first.id}, {{second.id, "forbidden", "not yours"}});  // the verdicts arrive first …
+  two.desk.receive_peer(one.store.durable, /*local=*/true, -1);               // … then the changes
+  CHECK(two.desk.sync().pending() == 0);
+  CHECK(two.desk.state().ticket(ok.result["ticket_id"].get<std::string>()) != nullptr);
+  CHECK(two.desk.state().customer(bad.result["customer_id"].get<std::string>()) == nullptr);  // refused: never applied
+  REQUIRE(two.desk.rejected().size() == 1);
+  CHECK(two.desk.rejected()[0].code == "forbidden");
+}
+
+TEST_CASE("a change the server acknowledged before its local write landed leaves no outbox entry behind") {
+  Fixture f;
+  Submitted s = f.desk.submit(new_ticket_cmd(), kT0);
+  REQUIRE(s.ok);
+  sync::PushRequest req = f.desk.sync().next_push();
+  sync::PushResponse resp{req.batch_id, {{req.ops[0].id, sync::Verdict::accepted, 1, "", ""}}, kT0};
+  f.desk.on_push_answer(req, resp);  // the server answered first …
+  f.store.complete_all();            // … then IndexedDB finished writing the op and its outbox entry
+  CHECK(f.store.outbox.empty());
+  CHECK(f.desk.sync().pending() == 0);
+}

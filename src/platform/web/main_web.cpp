@@ -15,6 +15,7 @@
 #include "platform/web/http_web.h"
 #include "platform/web/page_api.h"
 #include "platform/web/storage_web.h"
+#include "platform/web/tabs_web.h"
 #include "ui/desk_ui.h"
 #include "ui/widget_registry.h"
 
@@ -35,7 +36,7 @@ App* g_app = nullptr;
 void frame() {
   App& app = *g_app;
   Millis now = platform::now_ms();
-  if (app.ui->phase() == ui::Phase::ready) app.driver->tick(now);
+  if (app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
   if (app.awaiting_first_pull) {
     const SyncStatus& st = app.driver->status();
     bool pulled = st.last_success > 0 || !app.desk->state().tickets.empty();
@@ -188,18 +189,35 @@ int main() {
     platform::request_redraw();
   });
   app.desk->on_batch_done = platform::page_api_batch_done;
+  // What became durable here, the other tabs learn; the marker outside IndexedDB
+  // remembers that this browser holds a desk (to notice an eviction).
+  app.desk->on_durable = [](const StoreBatch& b) {
+    if (!b.ops.empty()) {
+      platform::PeerMessage m;
+      m.kind = b.local ? platform::PeerMessage::Kind::local : platform::PeerMessage::Kind::pulled;
+      m.ops = b.ops;
+      m.cursor = b.cursor;
+      platform::tell_peers(m);
+    }
+    platform::remember_store(g_app->desk->sync().cursor(), g_app->desk->sync().pending());
+  };
   platform::open_store([](platform::OpenResult r) {
     App& a = *g_app;
-    if (r.outcome == platform::OpenOutcome::open_elsewhere) {
-      a.ui->set_phase(ui::Phase::open_elsewhere);
-      platform::mark_ready(false, "open_elsewhere");
-    } else if (r.outcome == platform::OpenOutcome::failed) {
+    if (r.outcome == platform::OpenOutcome::failed) {
       a.ui->set_phase(ui::Phase::storage_failed, r.error);
       platform::mark_ready(false, r.error.c_str());
     } else {
       a.desk->load(r.restored);
       a.driver->set_token(r.token);
+      int64_t lost = 0;
+      if (r.restored.ops.empty() && platform::store_was_wiped(lost)) a.ui->set_store_wiped(lost);
       a.ui->set_phase(ui::Phase::ready);
+      platform::join_tabs([] { platform::request_redraw(); }, [](const platform::PeerMessage& m) {
+        Desk& d = *g_app->desk;
+        if (m.kind == platform::PeerMessage::Kind::settled) d.settle_peer(m.acknowledged, m.rejected);
+        else d.receive_peer(m.ops, m.kind == platform::PeerMessage::Kind::local, m.cursor);
+        platform::request_redraw();
+      });
       // Everything already here is shown at once, without asking the server; an
       // empty desk waits for its first pull (or for the first failure to reach it).
       if (r.restored.ops.empty()) a.awaiting_first_pull = true;
@@ -210,7 +228,9 @@ int main() {
   js_fetch_font("fonts/edudesk-sc.otf");
   // Sync and ages need a heartbeat even when nobody touches the desk and the frame
   // loop idles: once a second, without drawing unless something changed.
-  emscripten_set_interval([](void*) { g_app->driver->tick(platform::now_ms()); }, 1000, nullptr);
+  emscripten_set_interval([](void*) {
+    if (g_app->ui->phase() == ui::Phase::ready && platform::is_leader()) g_app->driver->tick(platform::now_ms());
+  }, 1000, nullptr);
   emscripten_set_main_loop(frame, 0, 0);
   return 0;
 }

@@ -98,11 +98,13 @@ EMSCRIPTEN_KEEPALIVE const char* edudesk_api_query(const char* text) {
   }
   if (q.is_object() && q.contains("type") && q["type"] == "sync") {
     const SyncStatus& st = g_driver->status();
+    nlohmann::json outbox = nlohmann::json::array();
+    for (const Op& op : g_desk->sync().outbox()) outbox.push_back(op.id);
     nlohmann::json rej = nlohmann::json::array();
     for (const auto& r : g_desk->rejected()) rej.push_back({{"id", r.op.id}, {"type", r.op.type}, {"code", r.code}, {"reason", r.reason}});
     return out({{"ok", true}, {"online", st.online}, {"signed_in", st.signed_in}, {"busy", st.busy},
                 {"pending", st.pending}, {"last_success", st.last_success}, {"error", st.last_error},
-                {"cursor", g_desk->sync().cursor()}, {"rejected", rej}});
+                {"cursor", g_desk->sync().cursor()}, {"rejected", rej}, {"outbox", outbox}});
   }
   nlohmann::json r;
   Error err;

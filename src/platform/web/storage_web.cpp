@@ -1,5 +1,7 @@
 #include "platform/web/storage_web.h"
 
+#include "platform/web/tabs_web.h"
+
 #include <emscripten.h>
 
 namespace edudesk::platform {
@@ -14,7 +16,7 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_opened(int outcome, const char* payload)
   if (!done) return;
   OpenResult r;
   if (outcome != 0) {
-    r.outcome = outcome == 1 ? OpenOutcome::open_elsewhere : OpenOutcome::failed;
+    r.outcome = OpenOutcome::failed;
     r.error = payload;
     return done(std::move(r));
   }
@@ -46,8 +48,7 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char*
 }
 }
 
-// Single-tab rule: the first tab holds a Web Lock for its lifetime; a second tab
-// is told the desk is open elsewhere instead of writing into the same log.
+// Every tab opens the store; tabs_web.cpp decides which one syncs.
 EM_JS(void, js_open_store, (), {
   const DB = "edudesk", VERSION = 2;
   const report = (outcome, payload) => Module.ccall("edudesk_store_opened", null, ["number", "string"], [outcome, payload]);
@@ -66,7 +67,7 @@ EM_JS(void, js_open_store, (), {
     req.onsuccess = () => {
       const db = req.result;
       Module.edudeskDb = db;
-      db.onversionchange = () => db.close();
+      db.onversionchange = () => db.close();  // a newer version in another tab takes over
       const t0 = performance.now();
       const tx = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
       const out = {};
@@ -82,15 +83,7 @@ EM_JS(void, js_open_store, (), {
     };
   };
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
-  if (navigator.locks && navigator.locks.request) {
-    navigator.locks.request("edudesk-desk", { ifAvailable: true }, (lock) => {
-      if (!lock) { report(1, "open_elsewhere"); return; }
-      open();
-      return new Promise(() => {});  // held until the tab closes
-    });
-  } else {
-    open();
-  }
+  open();
 });
 
 EM_JS(void, js_append_ops, (double batch, const char* json), {
@@ -144,6 +137,11 @@ void IndexedDbStore::settle(const std::vector<std::string>& acknowledged, const 
   for (const RejectedRecord& x : rejected) r.push_back({{"id", x.id}, {"code", x.code}, {"reason", x.reason}});
   nlohmann::json s{{"acked", acknowledged}, {"rejected", std::move(r)}};
   js_settle(s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  PeerMessage m;  // the other tabs drop these from their mirrored outbox too
+  m.kind = PeerMessage::Kind::settled;
+  m.acknowledged = acknowledged;
+  m.rejected = rejected;
+  tell_peers(m);
 }
 
 void open_store(std::function<void(OpenResult)> done) {

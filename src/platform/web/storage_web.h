@@ -21,7 +21,7 @@ class IndexedDbStore : public OpStore {
   void settle(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& rejected) override;
 };
 
-enum class OpenOutcome { loaded, open_elsewhere, failed };
+enum class OpenOutcome { loaded, failed };
 
 struct OpenResult {
   OpenOutcome outcome = OpenOutcome::failed;
@@ -30,8 +30,8 @@ struct OpenResult {
   std::string error;
 };
 
-// Takes the single-tab lock, opens the database and reads everything; calls `done`
-// later (from the browser's event loop).
+// Opens the database and reads everything; calls `done` later (from the browser's
+// event loop).
 void open_store(std::function<void(OpenResult)> done);
 // Wires batch outcomes to `cb` (Desk::on_stored).
 void on_store_result(std::function<void(int64_t batch, bool ok, const std::string& error)> cb);
