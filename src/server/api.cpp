@@ -24,15 +24,6 @@ Millis now_ms() {
       .count();
 }
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void reply(httplib::Response& res, int status, const json& j) {
@@ -297,6 +288,15 @@ void SyncApi::install(httplib::Server& svr) {
   svr.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
   svr.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
   svr.Get("/api/v1/metrics", [this](const httplib::Request&, httplib::Response& res) { render_metrics(res); });
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace edudesk::server

@@ -21,6 +21,9 @@ struct Response;
 
 namespace edudesk::server {
 
+// "2026-11-24T03:20:00Z": the request log's and health's notion of now.
+std::string utc_now();
+
 class SyncApi {
  public:
   explicit SyncApi(SqliteLog& log);

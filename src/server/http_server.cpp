@@ -22,15 +22,6 @@
 namespace edudesk::server {
 namespace {
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // When the current request of this worker thread started (set before routing, read
 // by the logger after the response is written; one thread serves one request at a time).
 thread_local std::chrono::steady_clock::time_point t_request_start;

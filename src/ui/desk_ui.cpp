@@ -212,9 +212,12 @@ void DeskUi::draw_sync_state(Millis now) {
     std::string key = "sync.error." + st.last_error;
     text += std::string(" · ") + (has_key(key.c_str()) ? tr(key.c_str()) : st.last_error.c_str());
   }
+  if (storage_quota_ > 0) {  // how much of the browser's quota the desk uses
+    char buf[128];
+    std::snprintf(buf, sizeof buf, tr("sync.storage"), storage_usage_ / 1048576.0, storage_quota_ / 1048576.0);
+    text += std::string(" · ") + buf;
+  }
   ImGui::TextUnformatted(text.c_str());
-  if (ImGui::IsItemHovered() && storage_quota_ > 0)
-    ImGui::SetTooltip(tr("sync.storage"), storage_usage_ / 1048576.0, storage_quota_ / 1048576.0);
   ImGui::SameLine();
   if (ImGui::SmallButton(lbl("sync.now", "sync_now").c_str())) sync_->sync_now(now);
   if (st.rejected > 0) {

@@ -106,24 +106,21 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     }
     ImGui::EndCombo();
   }
-  same_line_if_fits(160);
-  if (field_combo("field.priority", "##priority", tr_enum("priority", to_id(t->priority)), 100)) {
-    for (Priority p : kPriorities) {
-      std::string item = std::string(tr_enum("priority", to_id(p))) + "###set_priority_" + to_id(p);
-      if (ImGui::Selectable(item.c_str(), p == t->priority) && p != t->priority)
-        submit({{"type", "ticket.set_priority"}, {"ticket_id", t->id}, {"priority", to_id(p)}}, now, &reply_error_);
+  // Priority and category: one combo each over the enum, one Op per change.
+  auto enum_field = [&](const char* field, const char* command, const auto& all, auto current, float w) {
+    same_line_if_fits(w + 60);
+    std::string label_key = std::string("field.") + field, id = std::string("##") + field;
+    if (field_combo(label_key.c_str(), id.c_str(), tr_enum(field, to_id(current)), w)) {
+      for (auto v : all) {
+        std::string item = std::string(tr_enum(field, to_id(v))) + "###set_" + field + "_" + to_id(v);
+        if (ImGui::Selectable(item.c_str(), v == current) && v != current)
+          submit({{"type", command}, {"ticket_id", t->id}, {field, to_id(v)}}, now, &reply_error_);
+      }
+      ImGui::EndCombo();
     }
-    ImGui::EndCombo();
-  }
-  same_line_if_fits(190);
-  if (field_combo("field.category", "##category", tr_enum("category", to_id(t->category)), 120)) {
-    for (Category c : kCategories) {
-      std::string item = std::string(tr_enum("category", to_id(c))) + "###set_category_" + to_id(c);
-      if (ImGui::Selectable(item.c_str(), c == t->category) && c != t->category)
-        submit({{"type", "ticket.set_category"}, {"ticket_id", t->id}, {"category", to_id(c)}}, now, &reply_error_);
-    }
-    ImGui::EndCombo();
-  }
+  };
+  enum_field("priority", "ticket.set_priority", kPriorities, t->priority, 100);
+  enum_field("category", "ticket.set_category", kCategories, t->category, 120);
   same_line_if_fits(190);
   const Agent* owner = s.agent(t->assignee);
   if (field_combo("field.assignee", "##assignee", owner ? owner->name.c_str() : tr("ticket.unassigned"), 110)) {
