@@ -227,8 +227,11 @@ void DeskUi::draw_sync_state(Millis now) {
     ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", buf);
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
-      for (const Desk::RejectedOp& r : desk_.rejected())
-        ImGui::Text("%s  %s  %s", format_time(r.op.at).c_str(), r.op.type.c_str(), r.reason.c_str());
+      for (const Desk::RejectedOp& r : desk_.rejected()) {
+        std::string key = "rejected." + r.code;  // the reason in the agent's language, the server's words after
+        ImGui::Text("%s  %s  %s", format_time(r.op.at).c_str(), has_key(key.c_str()) ? tr(key.c_str()) : r.code.c_str(),
+                    r.reason.c_str());
+      }
       ImGui::EndTooltip();
     }
   }
