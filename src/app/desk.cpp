@@ -85,7 +85,9 @@ void Desk::receive(const sync::PullResponse& page) {
 }
 
 void Desk::take_back(const std::vector<RejectedRecord>& refused, const std::vector<Op>& candidates) {
+  bool bad_clock = false;
   for (const RejectedRecord& r : refused) {
+    if (r.code == "bad_clock") bad_clock = true;
     bool found = false;
     for (const Op& op : candidates)
       if (op.id == r.id) {
@@ -95,6 +97,21 @@ void Desk::take_back(const std::vector<RejectedRecord>& refused, const std::vect
     if (!found) refused_early_[r.id] = r;
     unapply(state_, r.id);
   }
+  if (bad_clock) rewind_clock();
+}
+
+// A stamp the server refused as impossibly far off (a device clock a year ahead)
+// must not hold the clock there, or every later change would be refused too, even
+// after the device's clock is put right. The clock restarts from what still exists:
+// the tickets' stamps and the changes still waiting for the server.
+void Desk::rewind_clock() {
+  HlcClock c;
+  for (const Ticket& t : state_.tickets) {
+    c.observe(t.created_hlc);
+    for (const TimelineEntry& e : t.timeline) c.observe(e.hlc);
+  }
+  for (const Op& op : sync_.outbox()) c.observe(op.hlc);
+  clock_ = c;
 }
 
 void Desk::on_push_answer(const sync::PushRequest& req, const sync::PushResponse& resp) {

@@ -55,6 +55,9 @@ constexpr int64_t max_batch_ops = 500;
 constexpr int64_t max_pull_page = 1000;
 constexpr int64_t max_json_depth = 16;
 constexpr int64_t max_clock_skew_ms = 366LL * 24 * 3600 * 1000;  // beyond a year is not a clock, it is a bug
+// An HLC counter counts Ops stamped within one millisecond; far beyond this it is forged
+// or corrupt, and every replica that observed it would overflow its clock.
+constexpr int64_t max_hlc_counter = 1LL << 32;
 }  // namespace limits
 
 nlohmann::json to_json(const PushRequest& r);

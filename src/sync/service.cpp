@@ -73,6 +73,7 @@ bool SyncService::admit(const std::string& agent_id, const Op& op, Millis now, P
     return reject("forbidden", "only a supervisor may add agents and courses");
   if (op.hlc.ms > now + limits::max_clock_skew_ms || op.hlc.ms < now - 20 * limits::max_clock_skew_ms)
     return reject("bad_clock", "the op's time is impossibly far from the server's");
+  if (op.hlc.counter > limits::max_hlc_counter) return reject("bad_clock", "the op's clock counter is impossibly large");
   return true;
 }
 

@@ -283,3 +283,31 @@ TEST_CASE("backoff grows, is jittered, and resets on success") {
   c.on_success();
   CHECK(c.may_try(0));
 }
+
+TEST_CASE("an op with an absurd clock counter is refused with bad_clock and moves no clock") {
+  MemoryLog log;
+  SyncService server(log);
+  std::string err;
+  REQUIRE(server.open(err));
+  REQUIRE(server.seed_if_empty(seed_ops(), err));
+  Replica r(0, 1, 0);
+  r.s = base_state();
+  Context ctx{kT0, "a-1", &r.ids, &r.clock};
+  Decision d;
+  Error e;
+  REQUIRE(decide(r.s, new_ticket_cmd(), ctx, d, e));
+  Op forged = d.ops[0];
+  forged.id = "forged-counter";
+  forged.data["ticket_id"] = "t-forged";
+  forged.hlc = {kT0, INT64_MAX};  // the next tick in that millisecond would overflow
+  PushResponse resp;
+  REQUIRE(server.push("a-1", PushRequest{"r0", "b1", {d.ops[0], forged}}, {}, kT0, resp, err));
+  REQUIRE(resp.results.size() == 2);
+  CHECK(resp.results[0].verdict == Verdict::accepted);
+  CHECK(resp.results[1].verdict == Verdict::rejected);
+  CHECK(resp.results[1].code == "bad_clock");
+  CHECK(server.state().ticket("t-forged") == nullptr);
+  PullResponse pr;
+  REQUIRE(server.pull(0, 1000, kT0, pr, err));
+  for (const PulledOp& p : pr.ops) CHECK(p.op.hlc.counter < limits::max_hlc_counter);
+}

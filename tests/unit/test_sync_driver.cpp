@@ -195,3 +195,23 @@ TEST_CASE("backoff spaces out the retries while the server is unreachable") {
   CHECK(net.requests - before < 8);  // 1 s, 2 s, 4 s … not 100 tries
   CHECK(a.driver.status().last_error == "offline");
 }
+
+TEST_CASE("a change refused for a clock a year ahead does not hold the desk's clock there") {
+  Loopback net;
+  Desktop a(net, "A-", "a-1");
+  a.run(net);
+  Submitted bad = a.desk.submit(new_ticket_cmd(), net.now + 400LL * 24 * 3600 * 1000);
+  REQUIRE(bad.ok);
+  a.run(net);
+  REQUIRE(a.desk.rejected().size() == 1);
+  CHECK(a.desk.rejected()[0].code == "bad_clock");
+  // The device's clock is put right: the next change carries today's time and is accepted.
+  Submitted good = a.desk.submit(new_ticket_cmd(), net.now);
+  REQUIRE(good.ok);
+  a.run(net);
+  CHECK(a.desk.rejected().size() == 1);
+  CHECK(a.driver.status().pending == 0);
+  const Ticket* t = net.server.state().ticket(good.result["ticket_id"].get<std::string>());
+  REQUIRE(t);
+  CHECK(t->created_hlc.ms == net.now);
+}
