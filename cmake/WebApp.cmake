@@ -44,3 +44,10 @@ add_custom_command(
   COMMENT "Subsetting the CJK font")
 add_custom_target(edudesk_font ALL DEPENDS ${FONT_OUT})
 add_dependencies(edudesk_web edudesk_font)
+
+# The service worker's version is a hash of what it caches.
+set(WEB_OUT ${CMAKE_BINARY_DIR}/web)
+add_custom_command(TARGET edudesk_web POST_BUILD
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/gen_sw.py ${CMAKE_SOURCE_DIR}/web/sw.js.in ${WEB_OUT}/sw.js
+          ${WEB_OUT}/index.html ${WEB_OUT}/edudesk.js ${WEB_OUT}/edudesk.wasm ${FONT_OUT}
+  COMMENT "Writing the service worker")

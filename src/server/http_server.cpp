@@ -79,6 +79,12 @@ int serve(const ServeOptions& opt) {
 
   httplib::Server svr;
   std::atomic<bool> done{false};
+  // Without TCP_NODELAY httplib's separate header and body writes meet the client's
+  // delayed ACK: ~40 ms per request (bench/README.md). Each idle keep-alive desk holds
+  // a worker for up to the keep-alive timeout, so the pool is larger than httplib's 8.
+  svr.set_tcp_nodelay(true);
+  svr.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  svr.set_keep_alive_timeout(2);
 
   svr.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
   svr.set_file_extension_and_mimetype_mapping("otf", "font/otf");

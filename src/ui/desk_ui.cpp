@@ -163,6 +163,12 @@ void DeskUi::draw_status_line(Millis now) {
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }
+  if (update_available_) {
+    // Offered, never forced: a reload mid-edit would lose a draft.
+    ImGui::TextColored(ImVec4(0.10f, 0.40f, 0.80f, 1), "%s", tr("update.available"));
+    ImGui::SameLine();
+    if (ImGui::SmallButton(lbl("update.reload", "reload_update").c_str()) && on_update) on_update();
+  }
   draw_sync_state(now);
   ImGui::SameLine(0, 24);
   // Durable before visible: "saved" only once the store has confirmed every batch.

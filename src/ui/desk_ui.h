@@ -36,6 +36,10 @@ class DeskUi {
 
   void set_sync(SyncDriver* driver) { sync_ = driver; }
   void set_storage_estimate(double usage, double quota) { storage_usage_ = usage; storage_quota_ = quota; }
+  // A new version of the app waits; `on_update` is called when the agent chooses it.
+  void set_update_available() { update_available_ = true; }
+  std::function<void()> on_update;
+
   // The browser wiped this desk's store; `lost` changes had not reached the server.
   void set_store_wiped(int64_t lost) { wiped_ = true; wiped_lost_ = lost; }
 
@@ -96,6 +100,7 @@ class DeskUi {
   SyncDriver* sync_ = nullptr;
   double storage_usage_ = 0, storage_quota_ = 0;
   bool wiped_ = false;
+  bool update_available_ = false;
   int64_t wiped_lost_ = 0;
 };
 

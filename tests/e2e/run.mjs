@@ -88,12 +88,17 @@ try {
   // Paste: Ctrl+V of Chinese text into the reply box
   await page.evaluate(() => navigator.clipboard.writeText('粘贴的中文：订单号 2026112400123'));
   await click(page, 'reply');
-  await page.keyboard.press('Control+V');
+  // Ctrl+V as a browser does it: the key plus the editing command "paste", which
+  // reads the system clipboard and fires a real paste event on the focused field.
+  for (const type of ['keyDown', 'keyUp'])
+    await cdp.send('Input.dispatchKeyEvent', { type, modifiers: 2, key: 'v', code: 'KeyV', windowsVirtualKeyCode: 86,
+                                               commands: type === 'keyDown' ? ['paste'] : [] });
+  await sleep(150);
   await click(page, 'add_note');
   const pasted = await until(async () => {
     const t = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
     return t.timeline.length === 3 && t.timeline[2].text;
-  }, 'the pasted note');
+  }, 'the pasted note').catch(async () => JSON.stringify((await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.timeline.map((x) => x.text)));
   check(pasted === '粘贴的中文：订单号 2026112400123', 'Chinese text pasted with Ctrl+V arrives in the field', pasted);
 
   // Status change through the combo
@@ -229,6 +234,24 @@ try {
   await page.reload();
   await whenReady(page);
   check(await labelOf(page, 'new_ticket', /New ticket/), 'the chosen language is remembered after a reload');
+
+  // Offline start: the server is stopped and the network is gone; the desk starts
+  // from the service worker's cache and its data from IndexedDB, and says it is offline.
+  await click(page, 'language');
+  await click(page, '简体中文');
+  await until(() => page.evaluate(() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)), 'the service worker controls the page', 20000);
+  server.kill('SIGTERM');
+  await context.setOffline(true);
+  await page.reload();
+  check(await whenReady(page) === true, 'with the server stopped and the network off, the desk starts');
+  again = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id });
+  check(again.ok && again.result.subject === '回放打不开 E2E', 'offline, every ticket is still there');
+  const offline = await until(async () => { const s = await query(page, { type: 'sync' }); return s.online === false && s; }, 'offline shown', 10000).catch(() => null);
+  check(!!offline, 'the desk shows that it is offline', JSON.stringify(offline));
+  r = await command(page, { type: 'ticket.note', ticket_id: created.ticket_id, text: '断网时写的备注' });
+  check(r.ok && (await query(page, { type: 'sync' })).pending >= 1, 'offline, a change is saved and waits for the server');
+  await sleep(300);
+  await page.screenshot({ path: join(OUT, 'offline-start.png') });
   check(await canvasIsDrawn(page) > 20, 'the canvas is drawn after a restart');
 } catch (e) {
   check(false, 'the end-to-end run finished', e.stack || String(e));

@@ -110,7 +110,10 @@ EMSCRIPTEN_KEEPALIVE int edudesk_ev_key(int down, const char* code, const char* 
   io.AddKeyEvent(ImGuiMod_Alt, (mods & 4) != 0);
   io.AddKeyEvent(ImGuiMod_Super, (mods & 8) != 0);
   ImGuiKey k = key_from_dom(code, key);
-  if (k != ImGuiKey_None) io.AddKeyEvent(k, down != 0);
+  // Paste comes only from the browser's `paste` event (the system clipboard): if
+  // ImGui saw Ctrl+V it would paste its own last copy instead, or both.
+  bool paste = (mods & (1 | 8)) && k == ImGuiKey_V;
+  if (k != ImGuiKey_None && !paste) io.AddKeyEvent(k, down != 0);
   request_redraw();
   // 1 = the browser must not act on it (ImGui owns it); 0 = let it through (typing,
   // Ctrl+V so the paste event fires, F5, F12 …).
@@ -128,7 +131,13 @@ EMSCRIPTEN_KEEPALIVE void edudesk_ev_text(const char* utf8) {
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_ev_paste(const char* utf8) {
   g_clipboard = utf8;
-  ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  ImGuiIO& io = ImGui::GetIO();
+  // The paste event fires while Ctrl (Cmd) is still held, and InputText ignores
+  // characters typed with Ctrl down: let go of the modifiers first. The next key
+  // event sets them again from the real keyboard.
+  io.AddKeyEvent(ImGuiMod_Ctrl, false);
+  io.AddKeyEvent(ImGuiMod_Super, false);
+  io.AddInputCharactersUTF8(utf8);
   request_redraw();
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_ev_focus(int focused) {
@@ -192,11 +201,14 @@ EM_JS(void, js_install_listeners, (const char* selector), {
   ime.addEventListener('compositionstart', () => { composing = true; });
   ime.addEventListener('compositionend', () => { composing = false; flush(); });
   ime.addEventListener('input', (e) => { if (!composing && !e.isComposing) flush(); });
-  ime.addEventListener('paste', (e) => {
+  // Paste lands on whichever of the two has focus at that instant.
+  const onPaste = (e) => {
     e.preventDefault();
     const t = (e.clipboardData || window.clipboardData).getData('text');
     if (t) M.ccall('edudesk_ev_paste', null, ['string'], [t]);
-  });
+  };
+  ime.addEventListener('paste', onPaste);
+  canvas.addEventListener('paste', onPaste);
   ime.addEventListener('blur', () => M._edudesk_ev_redraw());
   window.addEventListener('focus', () => M._edudesk_ev_focus(1));
   window.addEventListener('blur', () => M._edudesk_ev_focus(0));

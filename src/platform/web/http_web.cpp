@@ -10,6 +10,7 @@ std::map<int, std::function<void(Transport::Response)>> g_pending;
 int g_next = 1;
 std::function<void(bool)> g_online;
 std::function<void(double, double)> g_storage;
+std::function<void()> g_update;
 }  // namespace
 
 extern "C" {
@@ -22,6 +23,9 @@ EMSCRIPTEN_KEEPALIVE void edudesk_http_done(int req, int status, const char* bod
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_net_online(int online) {
   if (g_online) g_online(online != 0);
+}
+EMSCRIPTEN_KEEPALIVE void edudesk_update_available() {
+  if (g_update) g_update();
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_storage_estimate(double usage, double quota) {
   if (g_storage) g_storage(usage, quota);
@@ -55,6 +59,37 @@ EM_JS(void, js_watch_network, (), {
   setInterval(estimate, 60000);
   if (!navigator.onLine) setTimeout(() => Module._edudesk_net_online(0), 0);
 });
+
+EM_JS(void, js_watch_updates, (), {
+  if (!navigator.serviceWorker) return;
+  navigator.serviceWorker.register("sw.js").then((reg) => {
+    const waiting = () => { if (reg.waiting && navigator.serviceWorker.controller) Module._edudesk_update_available(); };
+    waiting();
+    reg.addEventListener("updatefound", () => {
+      const w = reg.installing;
+      if (w) w.addEventListener("statechange", () => { if (w.state === "installed") waiting(); });
+    });
+    setInterval(() => reg.update().catch(() => {}), 30 * 60 * 1000);  // look for a new version now and then
+    Module.edudeskSwReg = reg;
+  }).catch((e) => console.warn("edudesk: service worker", e));
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (Module.edudeskUpdating && !reloading) { reloading = true; location.reload(); }
+  });
+});
+
+EM_JS(void, js_apply_update, (), {
+  const reg = Module.edudeskSwReg;
+  if (!reg || !reg.waiting) return;
+  Module.edudeskUpdating = true;
+  reg.waiting.postMessage("edudesk-update");
+});
+
+void watch_updates(std::function<void()> available) {
+  g_update = std::move(available);
+  js_watch_updates();
+}
+void apply_update() { js_apply_update(); }
 
 void FetchTransport::send(const std::string& method, const std::string& path, const std::string& body,
                           const std::string& token, std::function<void(Response)> done) {

@@ -183,6 +183,12 @@ int main() {
         platform::request_redraw();
       });
 
+  app.ui->on_update = [] { platform::apply_update(); };
+  platform::watch_updates([] {
+    g_app->ui->set_update_available();
+    platform::request_redraw();
+  });
+
   platform::install_page_api(*app.desk, *app.driver);
   platform::on_store_result([](int64_t batch, bool ok, const std::string& err) {
     g_app->desk->on_stored(batch, ok, err);
