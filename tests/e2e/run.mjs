@@ -29,7 +29,7 @@ try {
   });
   context = await launch();
   let { page, apiCalls } = await openDesk(context, url);
-  const cdp = await context.newCDPSession(page);
+  let cdp = await context.newCDPSession(page);
   const timing = await page.evaluate(() => ({ first: Module.edudeskFirstFrameMs, cjk: Module.edudeskCjkFrameMs, idb: Module.edudeskLoadMs }));
   console.log(`# first frame ${Math.round(timing.first)} ms, first Chinese frame with data ${Math.round(timing.cjk)} ms after navigation start (IndexedDB read ${Math.round(timing.idb)} ms)`);
 
@@ -147,6 +147,20 @@ try {
   await until(async () => (await query(page, { type: 'storage' })).pending_ops === 0, 'retry stored');
   check(true, 'retry after the quota frees up stores the change');
 
+  // Durable means durable: the page is closed the instant the change is acknowledged
+  // (no unload handlers), and a new page finds it.
+  r = await command(page, { type: 'ticket.note', ticket_id: created.ticket_id, text: '确认后立即关闭页面' });
+  const snap = await context.newPage();
+  await page.close({ runBeforeUnload: false });
+  page = snap;
+  cdp = await context.newCDPSession(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(url);
+  await whenReady(page);
+  check(r.ok && (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.timeline.some((e) => e.text === '确认后立即关闭页面'),
+        'a change acknowledged just before the page was killed is there after it');
+  await widget(page, 'new_ticket');
+
   // A second tab: the same desk, live. Changes in either show in both; only one
   // tab talks to the server, and the other's changes reach it through that one.
   const second = await context.newPage();
@@ -189,7 +203,7 @@ try {
   await whenReady(page);
   let again = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id });
   const kinds = again.ok ? again.result.timeline.map((e) => e.kind).join(',') : '';
-  check(kinds === 'customer_message,reply,note,status_change,note' && again.result.status === 'resolved', 'after a reload the ticket, reply, notes and status change are still there', kinds);
+  check(kinds === 'customer_message,reply,note,status_change,note,note' && again.result.status === 'resolved', 'after a reload the ticket, reply, notes and status change are still there', kinds);
   check(true, 'the reload needed no answer from the server');
   await page.unroute('**/api/**');
   // …and a person finds it through the UI: search, then the row
@@ -211,9 +225,14 @@ try {
   check(again.ok && again.result.subject === '回放打不开 E2E', 'after closing the browser the ticket is still there');
   const total = (await query(page, { type: 'counts' })).result.tickets;
   check(total === before_restart, 'the demo data was not loaded twice', `${total} vs ${before_restart}`);
-  // The browser wipes the store (eviction): detected, said, and the desk comes back from the server
+  // The browser wipes the store (eviction) while one change has not reached the
+  // server: detected, the agent told how many were lost, the desk back from the server.
   await page.evaluate(() => window.edudesk.syncNow());
   await until(async () => (await query(page, { type: 'sync' })).pending === 0, 'everything sent before the wipe', 15000);
+  await page.route('**/api/**', (route) => route.abort());  // the link is down …
+  r = await command(page, { type: 'ticket.note', ticket_id: created.ticket_id, text: '清除前未上传的备注' });
+  check(r.ok && (await query(page, { type: 'sync' })).pending === 1, 'one change waits for the server when the wipe comes');
+  await page.unroute('**/api/**');
   await page.goto('about:blank');
   const wipe = await context.newPage();
   await wipe.goto(url + 'manifest.webmanifest');
@@ -222,6 +241,7 @@ try {
   await page.goto(url);
   await whenReady(page);
   check(!!(await widget(page, 'wiped_ok')), 'a wiped store is detected and the agent is told');
+  check((await widgets(page)).length > 0 && (await page.evaluate(() => 1)) === 1, 'the desk runs after the wipe');
   const back = await until(async () => { const t = await query(page, { type: 'ticket.get', ticket_id: created.ticket_id }); return t.ok && t; }, 'the desk back from the server', 20000).catch(() => null);
   check(back && back.result.subject === '回放打不开 E2E', 'after the wipe the desk is loaded again from the server, nothing overwritten');
   await page.screenshot({ path: join(OUT, 'wiped.png') });
@@ -234,6 +254,19 @@ try {
   await page.reload();
   await whenReady(page);
   check(await labelOf(page, 'new_ticket', /New ticket/), 'the chosen language is remembered after a reload');
+
+  // IndexedDB unavailable (private mode, storage blocked): a clear message, no false "saved"
+  {
+    const ctx = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }).then((b) => b.newContext());
+    await ctx.addInitScript(() => { IDBFactory.prototype.open = function () { throw new DOMException('blocked', 'SecurityError'); }; });
+    const p = await ctx.newPage();
+    await p.goto(url);
+    const why = await whenReady(p);
+    check(why === 'SecurityError', 'without IndexedDB the desk says why it cannot keep data', String(why));
+    await sleep(300);
+    await p.screenshot({ path: join(OUT, 'no-indexeddb.png') });
+    await ctx.browser().close();
+  }
 
   // Offline start: the server is stopped and the network is gone; the desk starts
   // from the service worker's cache and its data from IndexedDB, and says it is offline.
