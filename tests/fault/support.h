@@ -15,12 +15,17 @@
 
 #include "app/desk.h"
 #include "app/sync_driver.h"
+#include "../support/server_process.h"
 #include "http_transport.h"
 #include "proxy.h"
-#include "server_process.h"
 #include "sync/protocol.h"
 
 namespace edudesk::faulttest {
+
+// The server process is the one both suites share (tests/support).
+using testsupport::now_ms;
+using testsupport::ServerProcess;
+using testsupport::TempDir;
 
 using nlohmann::json;
 

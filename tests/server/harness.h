@@ -1,8 +1,7 @@
 #pragma once
-// Test harness for the real `edudesk serve` process: a temporary folder (database,
-// a stand-in web app, the server's log), fork/exec on a free port, SIGTERM/SIGKILL,
-// and a small sync client built on the same core (`decide`, `apply`) and protocol
-// code the desk uses.
+// Test harness for the real `edudesk serve` process (started by tests/support's
+// ServerProcess): an HTTP client for it, and a small sync client built on the same
+// core (`decide`, `apply`) and protocol code the desk uses.
 #include <httplib.h>
 
 #include <cstdint>
@@ -16,51 +15,19 @@
 #include "core/hlc.h"
 #include "core/state.h"
 #include "sync/protocol.h"
+#include "../support/server_process.h"
 
 namespace edudesk::servertest {
 
 using nlohmann::json;
 
-Millis now_ms();
+// The server process is the one both suites share (tests/support).
+using testsupport::now_ms;
+using testsupport::TempDir;
+using Server = testsupport::ServerProcess;
 
-// A fresh folder under $TMPDIR, removed at the end.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// One `edudesk serve` child process. The database and its log live in `dir`.
-class Server {
- public:
-  explicit Server(const TempDir& dir, std::vector<std::string> extra_args = {});
-  ~Server();  // kills a still running server (SIGKILL) and reaps it
-
-  // Starts on a free port and waits until /api/v1/health answers. The port is kept
-  // across restarts when it is still free.
-  bool start(std::string* why = nullptr);
-  // Sends `sig` and waits; returns the exit code, or 128 + signal when killed.
-  int stop(int sig);
-  int kill9() { return stop(9); }
-  bool running() const { return pid_ > 0; }
-  int port() const { return port_; }
-  std::string db() const { return dir_.file("desk.sqlite"); }
-  std::string log() const;  // what the server wrote to stderr so far
-  void set_args(std::vector<std::string> extra) { extra_ = std::move(extra); }
-
-  std::unique_ptr<httplib::Client> client() const;
-
- private:
-  const TempDir& dir_;
-  std::vector<std::string> extra_;
-  int port_ = 0;
-  int pid_ = -1;
-};
+// An HTTP client for the server's port (2 s to connect, 20 s to read or write).
+std::unique_ptr<httplib::Client> client_for(const Server& server);
 
 struct HttpResult {
   int status = 0;  // 0: no answer (connection failed)

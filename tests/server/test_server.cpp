@@ -37,7 +37,7 @@ struct Running {
   explicit Running(std::vector<std::string> args = {}, bool login = true) : server(dir, std::move(args)) {
     std::string why;
     if (!server.start(&why)) FAIL("the server did not start: " << why);
-    c = server.client();
+    c = client_for(server);
     if (login) {
       REQUIRE(desk.login(*c));
       REQUIRE(desk.pull_all(*c));
@@ -48,7 +48,7 @@ struct Running {
     server.set_args(std::move(args));
     std::string why;
     if (!server.start(&why)) FAIL("the server did not restart: " << why);
-    c = server.client();
+    c = client_for(server);
   }
   // The error code of a JSON error answer.
   static std::string code(const HttpResult& r) {
@@ -390,7 +390,7 @@ TEST_CASE("crash: kill -9 at random moments under a stream of pushes loses no ac
   int batches = 0;
   for (int round = 0; round < 4; ++round) {
     std::atomic<bool> stop{false};
-    auto client = r.server.client();
+    auto client = client_for(r.server);
     std::thread pusher([&] {
       while (!stop) {
         std::string batch_id = "b-" + std::to_string(++batches);
@@ -629,7 +629,7 @@ TEST_CASE("concurrency: four desks pushing at once get every op accepted once, i
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
-      auto client = r.server.client();
+      auto client = client_for(r.server);
       Desk& d = *desks[i];
       for (int b = 0; b < 10; ++b) {
         std::vector<Op> ops = d.ticket_with_replies(5, 100);

@@ -1,15 +1,17 @@
 #pragma once
-// The real `edudesk serve` process for the fault tests: a temporary folder (database,
-// a stand-in web app, the server's stderr), fork/exec on a free port, SIGTERM/SIGKILL
-// and restarts on the same --db. Copied from tests/server/harness.h (the two test
-// executables stay independent).
+// The real `edudesk serve` process for the test suites that start it (tests/server and
+// tests/fault): a temporary folder (database, a stand-in web app, the server's stderr),
+// fork/exec on a free port, SIGTERM/SIGKILL and restarts on the same --db.
+// The path of the server binary is the compile definition EDUDESK_BIN, which
+// CMakeLists.txt sets on each test executable that compiles server_process.cpp.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/model.h"
 
-namespace edudesk::faulttest {
+namespace edudesk::testsupport {
 
 Millis now_ms();
 
@@ -41,6 +43,8 @@ class ServerProcess {
   // Sends `sig` and waits; returns the exit code, or 128 + signal when killed.
   int stop(int sig);
   int kill9() { return stop(9); }
+  // The arguments after the fixed ones for the next start().
+  void set_args(std::vector<std::string> extra) { extra_ = std::move(extra); }
   // Stops (SIGTERM unless `sig` says otherwise), sets new arguments, starts again.
   bool restart(std::vector<std::string> extra_args, int sig = 15, std::string* why = nullptr);
   bool running() const { return pid_ > 0; }
@@ -58,4 +62,4 @@ class ServerProcess {
   int pid_ = -1;
 };
 
-}  // namespace edudesk::faulttest
+}  // namespace edudesk::testsupport

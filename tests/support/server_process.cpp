@@ -18,7 +18,11 @@
 #include <stdexcept>
 #include <thread>
 
-namespace edudesk::faulttest {
+#ifndef EDUDESK_BIN
+#error "EDUDESK_BIN (the path of the edudesk binary) must be defined by the build"
+#endif
+
+namespace edudesk::testsupport {
 
 namespace fs = std::filesystem;
 
@@ -29,7 +33,7 @@ Millis now_ms() {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/edudesk-fault-test-XXXXXX";
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/edudesk-test-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back(0);
   if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
@@ -78,7 +82,7 @@ ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> extra_
     : dir_(dir), extra_(std::move(extra_args)) {
   // `serve` insists on a built web app; a stand-in is enough here.
   fs::create_directories(dir_.file("web"));
-  std::ofstream(dir_.file("web/index.html")) << "<!doctype html><title>edudesk fault test</title>";
+  std::ofstream(dir_.file("web/index.html")) << "<!doctype html><title>edudesk test</title>";
   std::ofstream(dir_.file("web/edudesk.wasm")) << "not really wasm";
 }
 
@@ -162,7 +166,7 @@ int ServerProcess::stop(int sig) {
 
 bool ServerProcess::restart(std::vector<std::string> extra_args, int sig, std::string* why) {
   if (running()) stop(sig);
-  extra_ = std::move(extra_args);
+  set_args(std::move(extra_args));
   return start(why);
 }
 
@@ -182,4 +186,4 @@ int64_t ServerProcess::peak_rss_kib() const {
   return -1;
 }
 
-}  // namespace edudesk::faulttest
+}  // namespace edudesk::testsupport
