@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/i18n.h"
 #include "imgui.h"
@@ -97,6 +98,39 @@ void DeskUi::draw(Millis now) {
   }
   draw_new_ticket(now);
   ImGui::End();
+
+  // The address bar follows the open ticket, so the back button and links work.
+  // A link to a ticket that has not arrived yet waits for it, unless the person
+  // opens something else first.
+  if (!pending_route_.empty()) {
+    if (selected_.empty()) navigate(pending_route_);
+    else pending_route_.clear();
+  }
+  const Ticket* open = selected_.empty() ? nullptr : desk_.state().ticket(selected_);
+  std::string route = open ? "#/ticket/" + std::to_string(open->number) : "#/";
+  if (route != route_ && pending_route_.empty()) {
+    route_ = route;
+    if (on_navigate) on_navigate(route);
+  }
+}
+
+void DeskUi::navigate(std::string route) {
+  const std::string prefix = "#/ticket/";
+  pending_route_.clear();
+  if (route.rfind(prefix, 0) == 0) {
+    const Ticket* t = nullptr;
+    char* end = nullptr;
+    long long number = std::strtoll(route.c_str() + prefix.size(), &end, 10);
+    if (end && *end == 0) t = desk_.state().ticket_by_number(number);
+    if (!t) {
+      pending_route_ = route;  // not here (yet): a pull may still bring it
+      return;
+    }
+    selected_ = t->id;
+  } else {
+    selected_.clear();
+  }
+  route_ = route;
 }
 
 Submitted DeskUi::submit(const nlohmann::json& cmd, Millis now, Error* error_out) {

@@ -46,8 +46,10 @@ class DeskUi {
   // Told when the person picks another language (the platform remembers it).
   std::function<void(Lang)> on_lang_changed;
 
-  // Selects a ticket (deep links and tests).
-  void open_ticket(const std::string& ticket_id) { selected_ = ticket_id; }
+  // Deep links: "#/ticket/10234" or "#/". navigate() follows the address bar (a
+  // link, the back button); on_navigate tells the platform where the person went.
+  void navigate(std::string route);  // by value: it may be handed pending_route_, which it clears
+  std::function<void(const std::string& route)> on_navigate;
 
  private:
   void draw_top_bar(Millis now);
@@ -76,6 +78,8 @@ class DeskUi {
   int64_t rows_revision_ = -1;
   bool rows_dirty_ = true;
   std::string selected_;
+  std::string route_;          // the route last told to or taken from the address bar
+  std::string pending_route_;  // a link that arrived before the data did
   bool one_column_ = false;  // phone layout: list or ticket, with a way back
   bool narrow_table_ = false;  // the inbox table shows its essential columns only
 

@@ -123,6 +123,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         std::string row_id = std::to_string(t.number) + "###row_" + std::to_string(t.number);
         if (ImGui::Selectable(row_id.c_str(), selected_ == t.id, ImGuiSelectableFlags_SpanAllColumns))
           selected_ = t.id;
+        if (selected_ == t.id) widgets_mark_checked();
         ImGui::TableNextColumn();
         if (desk_.is_pending(t.origin_op)) {
           ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));

@@ -15,6 +15,7 @@ struct Pending {
   bool visible = false;
   std::string label;
   bool has_label = false;
+  bool checked = false;
 };
 std::unordered_map<ImGuiID, Pending> g_current;
 std::vector<ImGuiID> g_order;
@@ -40,6 +41,11 @@ void widgets_note_last(const char* full_label) {
   it->second.has_label = true;
 }
 
+void widgets_mark_checked() {
+  auto it = g_current.find(ImGui::GetItemID());
+  if (it != g_current.end()) it->second.checked = true;
+}
+
 void widgets_end_frame() {
   g_last.clear();
   for (ImGuiID id : g_order) {
@@ -49,6 +55,7 @@ void widgets_end_frame() {
     split_label(p.label.c_str(), w.id, w.label);
     w.x = p.rect.Min.x; w.y = p.rect.Min.y; w.w = p.rect.GetWidth(); w.h = p.rect.GetHeight();
     w.visible = p.visible;
+    w.checked = p.checked;
     g_last.push_back(std::move(w));
   }
   g_current.clear();
@@ -61,7 +68,7 @@ std::string widgets_json() {
   nlohmann::json arr = nlohmann::json::array();
   for (const WidgetInfo& w : g_last)
     arr.push_back({{"id", w.id}, {"label", w.label}, {"x", w.x}, {"y", w.y}, {"w", w.w}, {"h", w.h},
-                   {"visible", w.visible}});
+                   {"visible", w.visible}, {"checked", w.checked}});
   return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -76,12 +83,13 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
   ImGuiWindow* win = ctx->CurrentWindow;
   it->second.visible = win && bb.Overlaps(win->ClipRect);
 }
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
   using namespace edudesk::ui;
   auto it = g_current.find(id);
   if (it == g_current.end() || !label) return;
   it->second.label = label;
   it->second.has_label = true;
+  it->second.checked = (flags & ImGuiItemStatusFlags_Checked) != 0;
 }
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
 const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

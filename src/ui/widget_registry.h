@@ -12,12 +12,16 @@ struct WidgetInfo {
   std::string label;  // the visible part
   float x = 0, y = 0, w = 0, h = 0;
   bool visible = true;  // inside its window's clip rectangle
+  bool checked = false;  // a selected row, a ticked box
 };
 
 void widgets_enable();
 // Names the last item for widgets that ImGui does not label itself (combos, table
 // headers): `full_label` is read like an ImGui label ("text###id").
-void widgets_note_last(const char* full_label);        // after ImGui::CreateContext
+void widgets_note_last(const char* full_label);
+// Marks the last item as checked (a selected row: ImGui reports that only for
+// checkboxes and menu items).
+void widgets_mark_checked();        // after ImGui::CreateContext
 void widgets_end_frame();     // after ImGui::Render: publishes this frame's items
 const std::vector<WidgetInfo>& widgets_last_frame();
 std::string widgets_json();

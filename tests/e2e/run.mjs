@@ -101,6 +101,23 @@ try {
   }, 'the pasted note').catch(async () => JSON.stringify((await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.timeline.map((x) => x.text)));
   check(pasted === '粘贴的中文：订单号 2026112400123', 'Chinese text pasted with Ctrl+V arrives in the field', pasted);
 
+  // Deep links and the back button: the address follows the open ticket
+  check(await page.evaluate(() => location.hash) === `#/ticket/${created.number}`, 'the address shows the open ticket', await page.evaluate(() => location.hash));
+  const otherRow = (await widgets(page)).filter((w) => w.id.startsWith('row_') && w.visible && w.id !== `row_${created.number}`)[0];
+  await click(page, otherRow.id);
+  const otherNumber = otherRow.id.slice(4);
+  await until(async () => (await page.evaluate(() => location.hash)) === `#/ticket/${otherNumber}`, 'the address follows');
+  await page.goBack();
+  const backOk = await until(async () => (await widgets(page)).some((w) => w.id === `row_${created.number}` && w.checked), 'back selects the ticket again', 5000).catch(() => false);
+  check(backOk && await page.evaluate(() => location.hash) === `#/ticket/${created.number}`, 'the back button returns to the previous ticket');
+  const linked = await context.newPage();
+  await linked.setViewportSize({ width: 1280, height: 800 });
+  await linked.goto(url + '#/ticket/' + otherNumber);
+  await whenReady(linked);
+  const linkOk = await until(async () => (await widgets(linked)).some((w) => w.id === `row_${otherNumber}` && w.checked), 'a deep link opens its ticket', 10000).catch(() => false);
+  check(linkOk, 'a link to #/ticket/N opens that ticket');
+  await linked.close();
+
   // Status change through the combo
   await click(page, 'status');
   await click(page, 'set_status_resolved');

@@ -108,6 +108,21 @@ EM_JS(char*, js_saved_lang, (), {
   return p;
 });
 
+// The address bar: the hash is the route; the back button and links come back here.
+EM_JS(void, js_watch_route, (), {
+  window.addEventListener("hashchange", () => Module.ccall("edudesk_route_changed", null, ["string"], [location.hash || "#/"]));
+});
+EM_JS(void, js_set_route, (const char* route), {
+  const r = UTF8ToString(route);
+  if ((location.hash || "#/") !== r) location.hash = r;  // a new history entry, so Back returns
+});
+EM_JS(char*, js_initial_route, (), {
+  const r = location.hash || "#/";
+  const n = lengthBytesUTF8(r) + 1, p = _malloc(n);
+  stringToUTF8(r, p, n);
+  return p;
+});
+
 EM_JS(void, js_save_lang, (const char* code), {
   try { localStorage.setItem('edudesk.lang', UTF8ToString(code)); } catch (e) {}
 });
@@ -123,6 +138,11 @@ EM_JS(void, js_fetch_font, (const char* url), {
 });
 }  // namespace
 
+extern "C" EMSCRIPTEN_KEEPALIVE void edudesk_route_changed(const char* route) {
+  g_app->ui->navigate(route);
+  platform::request_redraw();
+}
+
 extern "C" EMSCRIPTEN_KEEPALIVE void edudesk_font_loaded(unsigned char* data, int size) {
   g_app->ui->set_cjk_font(std::vector<unsigned char>(data, data + size));
   std::free(data);
@@ -137,6 +157,11 @@ int main() {
   std::free(prefix);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
   app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
+  app.ui->on_navigate = [](const std::string& route) { js_set_route(route.c_str()); };
+  char* route = js_initial_route();
+  app.ui->navigate(route);
+  std::free(route);
+  js_watch_route();
   char* lang = js_saved_lang();
   Lang l;
   if (parse_lang(lang, l)) set_lang(l);
