@@ -2,7 +2,6 @@
 
 #include <unordered_map>
 
-#include "core/demo.h"
 
 namespace edudesk {
 
@@ -29,12 +28,6 @@ void Desk::load(const Restored& r) {
     if (outbox.count(op.id)) sync_.enqueue(op);
   }
   sync_.set_cursor(r.cursor);
-}
-
-Submitted Desk::seed_demo(Millis now) {
-  DemoOptions opt;
-  opt.end = now;
-  return commit(demo_ops(opt), nlohmann::json::object(), /*local=*/false, -1);
 }
 
 Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {

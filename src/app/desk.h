@@ -44,9 +44,6 @@ class Desk {
   // Replays what the store held. Ops the core refuses are counted (load_rejected)
   // and kept out of the State, never dropped from storage.
   void load(const Restored& r);
-  // Fills an empty desk with the seeded demo data (tests and tools; the browser
-  // gets the demo desk from the server instead, so both hold the same Ops).
-  Submitted seed_demo(Millis now);
 
   void sign_in(std::string agent_id) { actor_ = std::move(agent_id); }
   const std::string& actor() const { return actor_; }

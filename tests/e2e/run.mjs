@@ -101,6 +101,18 @@ try {
   }, 'the pasted note').catch(async () => JSON.stringify((await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.timeline.map((x) => x.text)));
   check(pasted === '粘贴的中文：订单号 2026112400123', 'Chinese text pasted with Ctrl+V arrives in the field', pasted);
 
+  // Idle costs nothing: with no input and no data change the desk draws no frames
+  await sleep(1500);
+  const idle0 = await page.evaluate(() => Module.edudeskFrames);
+  await cdp.send('Performance.enable');
+  const task0 = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  await sleep(3000);
+  const task1 = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const idle1 = await page.evaluate(() => Module.edudeskFrames);
+  console.log(`# idle: ${idle1 - idle0} frames drawn and ${((task1 - task0) * 1000).toFixed(1)} ms of main-thread work in 3 s`);
+  check(idle1 - idle0 <= 2, 'an idle desk draws (almost) no frames', `${idle1 - idle0} frames`);
+  check(task1 - task0 < 0.03, 'an idle desk costs (almost) no CPU: under 1 % of the main thread', `${((task1 - task0) * 1000).toFixed(1)} ms in 3 s`);
+
   // Deep links and the back button: the address follows the open ticket
   check(await page.evaluate(() => location.hash) === `#/ticket/${created.number}`, 'the address shows the open ticket', await page.evaluate(() => location.hash));
   const otherRow = (await widgets(page)).filter((w) => w.id.startsWith('row_') && w.visible && w.id !== `row_${created.number}`)[0];

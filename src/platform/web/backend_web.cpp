@@ -10,7 +10,7 @@
 //  [X] Clipboard: copy through navigator.clipboard.writeText; paste through the `paste` event.
 //  [X] HiDPI and zoom: canvas backing store = CSS size × devicePixelRatio, read every frame.
 //  [X] Resize with the container (the canvas is 100% of its parent).
-//  [X] Redraw on demand: idle frames return early.
+//  [X] Redraw on demand: idle, the requestAnimationFrame loop is paused altogether.
 //  [ ] Touch drag-to-scroll with inertia, on-screen keyboard focus from touchend (issue 8).
 //
 // 2026-11-24: first version (Emscripten 3.1.6, ImGui 1.90.1).
@@ -27,6 +27,7 @@
 namespace edudesk::platform {
 namespace {
 int g_redraw_frames = 5;
+bool g_loop_paused = false;
 float g_dpr = 1.0f;
 int g_css_w = 0, g_css_h = 0;
 std::string g_clipboard;
@@ -213,6 +214,13 @@ EM_JS(void, js_install_listeners, (const char* selector), {
   window.addEventListener('focus', () => M._edudesk_ev_focus(1));
   window.addEventListener('blur', () => M._edudesk_ev_focus(0));
   if (window.ResizeObserver) new ResizeObserver(() => M._edudesk_ev_redraw()).observe(canvas);
+  // A new devicePixelRatio without a resize (the window moved to another screen).
+  const watchDpr = () => {
+    if (!window.matchMedia) return;
+    matchMedia("(resolution: " + (window.devicePixelRatio || 1) + "dppx)")
+      .addEventListener("change", () => { M._edudesk_ev_redraw(); watchDpr(); }, { once: true });
+  };
+  watchDpr();
   Module.edudeskCanvas = canvas;
   Module.edudeskIme = ime;
 });
@@ -274,7 +282,13 @@ bool backend_new_frame() {
     g_deferred_ready = true;  // the next frame, after this one has seen the position
     request_redraw();
   }
-  if (g_redraw_frames <= 0) return false;
+  if (g_redraw_frames <= 0) {
+    // Nothing to draw: stop the requestAnimationFrame loop itself until an event,
+    // a storage or network answer, or the heartbeat asks for a frame again.
+    emscripten_pause_main_loop();
+    g_loop_paused = true;
+    return false;
+  }
   g_seen_x = g_last_x;
   g_seen_y = g_last_y;
   last = now;
@@ -296,6 +310,10 @@ void backend_end_frame() {
 
 void request_redraw(int frames) {
   if (frames > g_redraw_frames) g_redraw_frames = frames;
+  if (g_loop_paused) {
+    g_loop_paused = false;
+    emscripten_resume_main_loop();
+  }
 }
 float device_pixel_ratio() { return g_dpr; }
 int64_t now_ms() { return static_cast<int64_t>(js_now_ms()); }
