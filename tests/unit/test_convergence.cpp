@@ -170,6 +170,17 @@ struct World {
   }
 };
 
+// A server whose log holds the agents, the customer and the course.
+struct SeededServer {
+  MemoryLog log;
+  SyncService server{log};
+  std::string err;
+  SeededServer() {
+    REQUIRE(server.open(err));
+    REQUIRE(server.seed_if_empty(seed_ops(), err));
+  }
+};
+
 int cases() {
   const char* env = std::getenv("EDUDESK_CONVERGENCE_CASES");
   return env ? std::atoi(env) : 2000;  // EDUDESK_CONVERGENCE_CASES=100000 for the long run
@@ -215,11 +226,10 @@ TEST_CASE("every op pushed is applied exactly once, whatever the retries") {
 }
 
 TEST_CASE("one invalid op inside a batch is refused alone and the rest apply") {
-  MemoryLog log;
-  SyncService server(log);
-  std::string err;
-  REQUIRE(server.open(err));
-  REQUIRE(server.seed_if_empty(seed_ops(), err));
+  SeededServer seeded;
+  MemoryLog& log = seeded.log;
+  SyncService& server = seeded.server;
+  std::string& err = seeded.err;
   Replica r(0, 1, 0);
   PullResponse pr;
   REQUIRE(server.pull(0, 100, kT0, pr, err));
@@ -248,11 +258,10 @@ TEST_CASE("one invalid op inside a batch is refused alone and the rest apply") {
 }
 
 TEST_CASE("a commit the disk refuses acknowledges nothing and keeps the server's state") {
-  MemoryLog log;
-  SyncService server(log);
-  std::string err;
-  REQUIRE(server.open(err));
-  REQUIRE(server.seed_if_empty(seed_ops(), err));
+  SeededServer seeded;
+  MemoryLog& log = seeded.log;
+  SyncService& server = seeded.server;
+  std::string& err = seeded.err;
   std::string before = state_image(server.state()).dump();
   Replica r(0, 1, 0);
   r.s = base_state();
@@ -285,11 +294,10 @@ TEST_CASE("backoff grows, is jittered, and resets on success") {
 }
 
 TEST_CASE("an op with an absurd clock counter is refused with bad_clock and moves no clock") {
-  MemoryLog log;
-  SyncService server(log);
-  std::string err;
-  REQUIRE(server.open(err));
-  REQUIRE(server.seed_if_empty(seed_ops(), err));
+  SeededServer seeded;
+  MemoryLog& log = seeded.log;
+  SyncService& server = seeded.server;
+  std::string& err = seeded.err;
   Replica r(0, 1, 0);
   r.s = base_state();
   Context ctx{kT0, "a-1", &r.ids, &r.clock};
