@@ -85,7 +85,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
     ImGui::TableSetupColumn(tr("field.subject"), ImGuiTableColumnFlags_WidthStretch, 3.0f, static_cast<ImGuiID>(SortKey::subject));
     ImGui::TableSetupColumn(tr("field.customer"), ImGuiTableColumnFlags_WidthStretch, 1.0f, static_cast<ImGuiID>(SortKey::customer));
     ImGui::TableSetupColumn(tr("field.category"), ImGuiTableColumnFlags_WidthStretch, 1.1f, static_cast<ImGuiID>(SortKey::category));
-    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 44, static_cast<ImGuiID>(SortKey::priority));
+    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::priority));
     ImGui::TableSetupColumn(tr("field.status"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::status));
     ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::channel));
     ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 70,
