@@ -2,16 +2,19 @@
 
 #include <unordered_map>
 
-
 namespace edudesk {
 
 Desk::Desk(OpStore& store, std::string id_prefix, uint64_t jitter_seed)
     : store_(store), ids_(id_prefix), sync_(id_prefix, jitter_seed) {}
 
-void Desk::apply_one(const Op& op) {
+// An Op that came from elsewhere (the store, the server, another tab): the clock
+// moves past it; one the core refuses is counted (shown), never silently dropped.
+bool Desk::apply_one(const Op& op) {
   Error err;
   clock_.observe(op.hlc);
-  if (apply(state_, op, err) == ApplyOutcome::rejected) ++load_rejected_;
+  if (apply(state_, op, err) != ApplyOutcome::rejected) return true;
+  ++load_rejected_;
+  return false;
 }
 
 void Desk::load(const Restored& r) {
@@ -61,13 +64,7 @@ void Desk::receive(const sync::PullResponse& page) {
   std::vector<Op> fresh;
   for (const sync::PulledOp& p : page.ops) {
     if (state_.applied_ops.count(p.op.id)) continue;  // our own, or pulled before
-    Error err;
-    clock_.observe(p.op.hlc);
-    if (apply(state_, p.op, err) == ApplyOutcome::rejected) {
-      ++load_rejected_;  // the server holds an Op this desk cannot apply: counted, shown
-      continue;
-    }
-    fresh.push_back(p.op);
+    if (apply_one(p.op)) fresh.push_back(p.op);
   }
   sync_.set_cursor(page.cursor);
   // The cursor is saved in the same transaction as the Ops it covers.
@@ -125,13 +122,7 @@ void Desk::receive_peer(const std::vector<Op>& ops, bool local, int64_t cursor) 
       refused_early_.erase(early);
       continue;
     }
-    Error err;
-    clock_.observe(op.hlc);
-    if (apply(state_, op, err) == ApplyOutcome::rejected) {
-      ++load_rejected_;
-      continue;
-    }
-    if (local && !settled_.count(op.id)) sync_.enqueue(op);  // every tab mirrors the outbox
+    if (apply_one(op) && local && !settled_.count(op.id)) sync_.enqueue(op);  // every tab mirrors the outbox
   }
   if (cursor > sync_.cursor()) sync_.set_cursor(cursor);
 }

@@ -87,7 +87,7 @@ class Desk {
 
  private:
   Submitted commit(std::vector<Op> ops, nlohmann::json result, bool local, int64_t cursor);
-  void apply_one(const Op& op);
+  bool apply_one(const Op& op);
   void take_back(const std::vector<RejectedRecord>& refused, const std::vector<Op>& candidates);
   void rewind_clock();
 

@@ -103,8 +103,8 @@ void DeskUi::draw(Millis now) {
   // A link to a ticket that has not arrived yet waits for it, unless the person
   // opens something else first.
   if (!pending_route_.empty()) {
-    if (selected_.empty()) navigate(pending_route_);
-    else pending_route_.clear();
+    if (!selected_.empty()) pending_route_.clear();
+    else if (desk_.state().revision != pending_revision_) navigate(pending_route_);  // only when data changed
   }
   const Ticket* open = selected_.empty() ? nullptr : desk_.state().ticket(selected_);
   std::string route = open ? "#/ticket/" + std::to_string(open->number) : "#/";
@@ -124,6 +124,7 @@ void DeskUi::navigate(std::string route) {
     if (end && *end == 0) t = desk_.state().ticket_by_number(number);
     if (!t) {
       pending_route_ = route;  // not here (yet): a pull may still bring it
+      pending_revision_ = desk_.state().revision;
       return;
     }
     selected_ = t->id;

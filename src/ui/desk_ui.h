@@ -80,6 +80,7 @@ class DeskUi {
   std::string selected_;
   std::string route_;          // the route last told to or taken from the address bar
   std::string pending_route_;  // a link that arrived before the data did
+  int64_t pending_revision_ = -1;  // the State it was last looked for in
   bool one_column_ = false;  // phone layout: list or ticket, with a way back
   bool narrow_table_ = false;  // the inbox table shows its essential columns only
 
