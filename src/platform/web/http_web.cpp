@@ -52,9 +52,12 @@ EM_JS(void, js_watch_network, (), {
   window.addEventListener("online", () => Module._edudesk_net_online(1));
   window.addEventListener("offline", () => Module._edudesk_net_online(0));
   const estimate = () => {
+    Module.edudeskEstimateTimer = 0;
     if (navigator.storage && navigator.storage.estimate)
       navigator.storage.estimate().then((e) => Module._edudesk_storage_estimate(e.usage || 0, e.quota || 0)).catch(() => {});
   };
+  // After writes the figure is asked for again, at most once every 2 s.
+  Module.edudeskEstimateSoon = () => { if (!Module.edudeskEstimateTimer) Module.edudeskEstimateTimer = setTimeout(estimate, 2000); };
   estimate();
   setInterval(estimate, 60000);
   if (!navigator.onLine) setTimeout(() => Module._edudesk_net_online(0), 0);
@@ -84,6 +87,9 @@ EM_JS(void, js_apply_update, (), {
   Module.edudeskUpdating = true;
   reg.waiting.postMessage("edudesk-update");
 });
+
+EM_JS(void, js_storage_changed, (), { if (Module.edudeskEstimateSoon) Module.edudeskEstimateSoon(); });
+void storage_changed() { js_storage_changed(); }
 
 void watch_updates(std::function<void()> available) {
   g_update = std::move(available);

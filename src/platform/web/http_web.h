@@ -19,6 +19,8 @@ class FetchTransport : public Transport {
 
 // online(true/false) on the window's events; storage(usage, quota) about once a minute.
 void watch_network(std::function<void(bool online)> online, std::function<void(double usage, double quota)> storage);
+// Something was written: the storage estimate is refreshed soon (debounced).
+void storage_changed();
 
 // The service worker: registered here; `available` is called when a new version has
 // been fetched and waits. apply_update() activates it and reloads (the agent's click).

@@ -207,8 +207,13 @@ int main() {
   platform::watch_network(
       [](bool online) { g_app->driver->set_online(online, platform::now_ms()); },
       [](double usage, double quota) {
+        // Redraw only when the figure as shown (0.1 MB, 1 MB) changes: an idle desk stays idle.
+        static long long shown_usage = -1, shown_quota = -1;
+        long long u = static_cast<long long>(usage / 104857.6), q = static_cast<long long>(quota / 1048576.0);
         g_app->ui->set_storage_estimate(usage, quota);
-        platform::request_redraw();
+        if (u != shown_usage || q != shown_quota) platform::request_redraw();
+        shown_usage = u;
+        shown_quota = q;
       });
 
   app.ui->on_update = [] { platform::apply_update(); };
@@ -234,6 +239,7 @@ int main() {
       platform::tell_peers(m);
     }
     platform::remember_store(g_app->desk->sync().cursor(), g_app->desk->sync().pending());
+    platform::storage_changed();
   };
   platform::open_store([](platform::OpenResult r) {
     App& a = *g_app;
