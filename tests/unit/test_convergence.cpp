@@ -225,11 +225,7 @@ TEST_CASE("every op pushed is applied exactly once, whatever the retries") {
     for (const std::string& id : r.s.applied_ops) CHECK(ids.count(id) == 1);  // none lost
 }
 
-TEST_CASE("one invalid op inside a batch is refused alone and the rest apply") {
-  SeededServer seeded;
-  MemoryLog& log = seeded.log;
-  SyncService& server = seeded.server;
-  std::string& err = seeded.err;
+TEST_CASE_METHOD(SeededServer, "one invalid op inside a batch is refused alone and the rest apply") {
   Replica r(0, 1, 0);
   PullResponse pr;
   REQUIRE(server.pull(0, 100, kT0, pr, err));
@@ -257,11 +253,7 @@ TEST_CASE("one invalid op inside a batch is refused alone and the rest apply") {
   CHECK(r.sync.pending() == 0);  // the queue moves on
 }
 
-TEST_CASE("a commit the disk refuses acknowledges nothing and keeps the server's state") {
-  SeededServer seeded;
-  MemoryLog& log = seeded.log;
-  SyncService& server = seeded.server;
-  std::string& err = seeded.err;
+TEST_CASE_METHOD(SeededServer, "a commit the disk refuses acknowledges nothing and keeps the server's state") {
   std::string before = state_image(server.state()).dump();
   Replica r(0, 1, 0);
   r.s = base_state();
@@ -293,11 +285,7 @@ TEST_CASE("backoff grows, is jittered, and resets on success") {
   CHECK(c.may_try(0));
 }
 
-TEST_CASE("an op with an absurd clock counter is refused with bad_clock and moves no clock") {
-  SeededServer seeded;
-  MemoryLog& log = seeded.log;
-  SyncService& server = seeded.server;
-  std::string& err = seeded.err;
+TEST_CASE_METHOD(SeededServer, "an op with an absurd clock counter is refused with bad_clock and moves no clock") {
   Replica r(0, 1, 0);
   r.s = base_state();
   Context ctx{kT0, "a-1", &r.ids, &r.clock};
