@@ -1,12 +1,16 @@
 #include "core/commands.h"
 
 #include "core/fields.h"
+#include "core/refunds.h"
 
 namespace edudesk {
 
 const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "ticket.reply",
                                      "ticket.note",       "ticket.set_status", "ticket.customer_message",
                                      "ticket.set_priority", "ticket.set_category", "ticket.assign",
+                                     "order.create",      "refund.quote",      "refund.request_approval",
+                                     "refund.approve",    "refund.reject",     "refund.withdraw",
+                                     "refund.review",     "goodwill.offer",    "policy.set",
                                      nullptr};
 
 namespace {
@@ -188,8 +192,9 @@ bool decide(const State& s, const json& cmd, Context& ctx, Decision& out, Error&
   else if (type == "ticket.set_category") ok = ticket_set_field(s, cmd, ctx, "category", out, err);
   else if (type == "ticket.assign") ok = ticket_set_field(s, cmd, ctx, "assignee", out, err);
   else {
-    err = {"unknown_type", "type", "unknown command type '" + type + "'"};
-    ok = false;
+    bool known = false;
+    ok = decide_refund_command(s, type, cmd, ctx, out, err, known);
+    if (!known) err = {"unknown_type", "type", "unknown command type '" + type + "'"};
   }
   if (!ok) out = Decision{};
   return ok;

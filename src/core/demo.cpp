@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/commands.h"
+#include "core/refunds.h"
 #include "core/rng.h"
 #include "core/state.h"
 
@@ -682,6 +684,10 @@ class Generator {
     int64_t n = opt_.tickets > 0 ? opt_.tickets : 0;
     plan_tickets(n);
     replay();
+    refunds();
+    // Refund work happened between the tickets' other events: one log in time order
+    // (stable, so Ops of the same millisecond keep their causal order).
+    std::stable_sort(ops_.begin(), ops_.end(), [](const Op& a, const Op& b) { return a.at < b.at; });
     return std::move(ops_);
   }
 
@@ -696,8 +702,8 @@ class Generator {
     return true;
   }
 
-  bool command(const json& cmd, Millis at, const std::string& actor, Decision& d) {
-    Context ctx{at, actor, &ids_};
+  bool command(const json& cmd, Millis at, const std::string& actor, Decision& d, IdSource* ids = nullptr) {
+    Context ctx{at, actor, ids ? ids : &ids_};
     Error err;
     bool ok = decide(state_, cmd, ctx, d, err);
     assert(ok && "the demo generator issued a command the desk refuses");
@@ -1153,6 +1159,7 @@ class Generator {
                  {"text", p.text},                  {"category", to_id(p.category)},
                  {"priority", to_id(p.priority)}};
         if (p.course >= 0) cmd["course_id"] = kCourseSeeds[p.course].id;
+        if (p.course >= 0 && !c.id.empty()) order_for(c.id, p, e.at);
         if (c.id.empty())
           cmd["customer"] = json{{"name", c.name}, {"phone", c.phone}, {"is_parent", c.kind == kParent}};
         else
@@ -1160,6 +1167,10 @@ class Generator {
         if (!command(cmd, e.at, kAgentSeeds[p.handler].id, d)) continue;
         tid = d.result["ticket_id"].get<std::string>();
         c.id = d.result["customer_id"].get<std::string>();
+        // The order comes with the customer: registered with the ticket's intake.
+        if (p.course >= 0) order_for(c.id, p, e.at);
+        if (p.course >= 0 && p.category == Category::after_sales && p.subject.find("退") != std::string::npos)
+          refund_tickets_.push_back({tid, e.ticket});
         continue;
       }
       if (tid.empty()) continue;  // its creation failed (a generator bug, asserted above)
@@ -1170,6 +1181,7 @@ class Generator {
         case EntryKind::reply: cmd["type"] = "ticket.reply"; break;
         case EntryKind::note: cmd["type"] = "ticket.note"; break;
         case EntryKind::status_change: cmd["type"] = "ticket.set_status"; break;
+        case EntryKind::field_change: continue;  // the demo plans no field changes
       }
       if (s.kind == EntryKind::status_change) cmd["status"] = to_id(s.status);
       else cmd["text"] = s.text;
@@ -1179,7 +1191,95 @@ class Generator {
     }
   }
 
+  // ---- orders and refunds (issue 4) ---------------------------------------------------------
+  // Own ids and an own Rng, so the tickets stay exactly what they were without orders.
+  static int64_t lessons_of(int course) {
+    static const int64_t n[] = {48, 36, 60, 20, 30, 24, 24, 40, 50, 32, 40, 30};
+    return n[course % 12];
+  }
+
+  void order_for(const std::string& customer_id, const TicketPlan& p, Millis ticket_at) {
+    const CourseSeed& k = kCourseSeeds[p.course];
+    std::string key = customer_id + "|" + k.id;
+    if (orders_.count(key)) return;
+    bool cooling = p.subject.find("冷静期") != std::string::npos;
+    Millis age = cooling ? order_rng_.between(2 * 24, 6 * 24) * kHour : order_rng_.between(10, 100) * kDay;
+    Millis paid_at = ticket_at - age;
+    int64_t total = lessons_of(p.course);
+    int64_t attended = cooling ? order_rng_.between(0, 2) : std::min<int64_t>(total, total * (age / kDay) / 120 + 1);
+    bool books = (kHasBooks & bit(p.course)) != 0;
+    std::string id = "demo-o" + std::to_string(orders_.size() + 1);
+    orders_[key] = id;
+    take(Op{"demo-order-" + std::to_string(orders_.size()), op_type::order_created, ticket_at, "system",
+            json{{"order_id", id},
+                 {"customer_id", customer_id},
+                 {"course_id", k.id},
+                 {"paid_fen", k.price_fen},
+                 {"paid_at", paid_at},
+                 {"lessons_total", total},
+                 {"lessons_attended", attended},
+                 {"materials_shipped", books},
+                 {"materials_fee_fen", books ? 12000 : 0}},
+            Hlc{ticket_at, 0}});
+  }
+
+  // Refund requests on after-sales tickets about refunds, in every state of the workflow.
+  void refunds() {
+    PrefixIds ids("demo-rf-");
+    int i = 0;
+    for (const auto& [tid, plan] : refund_tickets_) {
+      const TicketPlan& p = plans_[static_cast<size_t>(plan)];
+      const Ticket* t = state_.ticket(tid);
+      auto key = t ? orders_.find(t->customer_id + "|" + kCourseSeeds[p.course].id) : orders_.end();
+      if (key == orders_.end()) continue;
+      Millis at = during_work(p.created + 40 * kMinute);
+      if (at > end_ - 10 * kMinute) continue;  // too fresh: nobody has quoted it yet
+      int stage = i % 6;  // 0 quoted, 1 awaiting approval, 2 approved (to be paid), 3 paid, 4 withdrawn, 5 rejected
+      // Awaiting approval: a junior quoted what only a mid agent or above may approve.
+      std::string agent = stage == 1 ? kAgentSeeds[kZhangWei].id : kAgentSeeds[p.handler].id;
+      bool cooling = p.subject.find("冷静期") != std::string::npos;
+      const char* reason = cooling ? "personal" : (i % 3 == 0 ? "quality_mismatch" : "personal");
+      json quote{{"type", "refund.quote"}, {"ticket_id", tid},     {"order_id", key->second},
+                 {"reason", reason},       {"verified", i % 3 == 0}, {"requested_at", p.created}};
+      ++i;
+      Decision d;
+      if (!command(quote, at, agent, d, &ids)) continue;
+      std::string rid = d.result["refund_id"].get<std::string>();
+      bool needs = d.result["needs_approval"].get<bool>();
+      if (stage == 0) continue;
+      at += 20 * kMinute;
+      if (stage == 4) {
+        command({{"type", "refund.withdraw"}, {"refund_id", rid}, {"note", "客户表示先继续上课，撤回退款申请"}},
+                       at, agent, d, &ids);
+        continue;
+      }
+      if (stage == 1) {
+        if (needs) command({{"type", "refund.request_approval"}, {"refund_id", rid}}, at, agent, d, &ids);
+        continue;
+      }
+      // A supervisor decides when the handler may not.
+      std::string approver = needs ? kAgentSeeds[kZhaoLei].id : agent;
+      if (stage == 5) {
+        command({{"type", "refund.reject"}, {"refund_id", rid}, {"reason", "经与家长沟通，改为课程延期30天，不再退款"}},
+                       at, kAgentSeeds[kZhaoLei].id, d, &ids);
+        continue;
+      }
+      if (!command({{"type", "refund.approve"}, {"refund_id", rid}}, at, approver, d, &ids)) continue;
+      if (stage == 3 && at + kHour < end_) {
+        const Refund* r = state_.refund(rid);
+        take(Op{"demo-paid-" + rid, op_type::refund_paid, at + 5 * kMinute, "system",
+                json{{"refund_id", rid}, {"payment_ref", "DEMO-" + rid}, {"approval_op", r->approval_op}},
+                Hlc{at + 5 * kMinute, 0}});
+        command({{"type", "refund.review"}, {"refund_id", rid}, {"root_cause", i % 2 ? "course_content" : "personal"}},
+                       at + kHour, agent, d, &ids);
+      }
+    }
+  }
+
   DemoOptions opt_;
+  Rng order_rng_{0x0DE75ull};
+  std::map<std::string, std::string> orders_;  // customer|course → order id
+  std::vector<std::pair<std::string, int64_t>> refund_tickets_;
   Rng rng_;
   PrefixIds ids_;
   Millis end_;

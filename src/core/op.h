@@ -24,6 +24,18 @@ constexpr const char* ticket_noted = "ticket.noted";
 constexpr const char* status_set = "ticket.status_set";
 constexpr const char* field_set = "ticket.field_set";    // priority, category, assignee
 constexpr const char* numbered = "ticket.numbered";      // the server's final ticket number
+// refunds (issue 4)
+constexpr const char* order_created = "order.created";
+constexpr const char* policy_set = "policy.set";          // a new version of the refund policy
+constexpr const char* refund_quoted = "refund.quoted";
+constexpr const char* refund_approval_requested = "refund.approval_requested";
+constexpr const char* refund_approved = "refund.approved";
+constexpr const char* refund_rejected = "refund.rejected";
+constexpr const char* refund_withdrawn = "refund.withdrawn";
+constexpr const char* refund_paid = "refund.paid";                  // only the server, after paying
+constexpr const char* refund_payment_blocked = "refund.payment_blocked";  // only the server
+constexpr const char* refund_reviewed = "refund.reviewed";
+constexpr const char* goodwill_offered = "goodwill.offered";
 }  // namespace op_type
 
 struct Op {

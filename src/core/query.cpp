@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/fields.h"
+#include "core/refunds.h"
 #include "core/utf8.h"
 
 namespace edudesk {
@@ -200,6 +201,9 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
     out = json{{"tickets", s.tickets.size()}, {"customers", s.customers.size()}, {"by_status", by_status}};
     return true;
   }
+  bool known = false;
+  bool ok = run_refund_query(s, q, now, out, err, known);
+  if (known) return ok;
   err = {"unknown_type", "type", "unknown query type '" + type + "'"};
   return false;
 }

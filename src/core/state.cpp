@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/fields.h"
+#include "core/refunds.h"
 
 namespace edudesk {
 
@@ -275,6 +276,17 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::status_set) ok = apply_timeline_op(s, op, EntryKind::status_change, err);
   else if (op.type == op_type::field_set) ok = apply_timeline_op(s, op, EntryKind::field_change, err);
   else if (op.type == op_type::numbered) ok = apply_numbered(s, op, err);
+  else if (op.type == op_type::order_created) ok = apply_order_created(s, op, err);
+  else if (op.type == op_type::policy_set) ok = apply_policy_set(s, op, err);
+  else if (op.type == op_type::refund_quoted) ok = apply_refund_quoted(s, op, err);
+  else if (op.type == op_type::refund_approval_requested) ok = apply_refund_event(s, op, RefundStep::approval_requested, err);
+  else if (op.type == op_type::refund_approved) ok = apply_refund_event(s, op, RefundStep::approved, err);
+  else if (op.type == op_type::refund_rejected) ok = apply_refund_event(s, op, RefundStep::rejected, err);
+  else if (op.type == op_type::refund_withdrawn) ok = apply_refund_event(s, op, RefundStep::withdrawn, err);
+  else if (op.type == op_type::refund_paid) ok = apply_refund_event(s, op, RefundStep::paid, err);
+  else if (op.type == op_type::refund_payment_blocked) ok = apply_refund_event(s, op, RefundStep::payment_blocked, err);
+  else if (op.type == op_type::refund_reviewed) ok = apply_refund_event(s, op, RefundStep::reviewed, err);
+  else if (op.type == op_type::goodwill_offered) ok = apply_goodwill(s, op, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;
@@ -322,7 +334,12 @@ bool unapply(State& s, const std::string& op_id) {
     ++s.revision;
     return true;
   }
-  return false;  // agents, customers and courses are not taken back (their creation carries no op id)
+  if (unapply_refund_op(s, op_id)) {
+    s.applied_ops.erase(op_id);
+    ++s.revision;
+    return true;
+  }
+  return false;  // agents, customers, courses and orders are not taken back
 }
 
 json state_image(const State& s) {
@@ -356,6 +373,7 @@ json state_image(const State& s) {
                               to_id(t.category), to_id(t.priority), to_id(t.status), t.assignee, t.created_at,
                               t.updated_at, t.first_response_at, tl});
   }
+  add_refunds_image(s, img);
   return img;
 }
 

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/model.h"
 #include "core/op.h"
+#include "core/orders.h"
 
 namespace edudesk {
 
@@ -22,11 +23,24 @@ struct State {
   std::unordered_map<std::string, std::string> op_ticket;  // timeline op id → ticket id
   int64_t revision = 0;                         // bumps on every effective change; views cache on it
 
+  // -- refunds (issue 4)
+  std::vector<Order> orders;
+  std::vector<Refund> refunds;                   // in creation order of arrival
+  std::vector<Goodwill> goodwill;
+  std::vector<RefundPolicy> policies{RefundPolicy{}};  // by (hlc, op id); [0] is the built-in one
+  std::vector<Stamp> policy_stamps{Stamp{}};
+  std::unordered_map<std::string, size_t> order_index, refund_index;
+  std::unordered_map<std::string, std::string> op_refund;  // refund event op id → refund id
+
   const Agent* agent(const std::string& id) const;
   const Customer* customer(const std::string& id) const;
   const Course* course(const std::string& id) const;
   const Ticket* ticket(const std::string& id) const;
   const Ticket* ticket_by_number(int64_t number) const;
+  const Order* order(const std::string& id) const;
+  const Refund* refund(const std::string& id) const;
+  const RefundPolicy* policy(const std::string& id) const;
+  const RefundPolicy& current_policy() const { return policies.back(); }
 };
 
 enum class ApplyOutcome { applied, duplicate, rejected };

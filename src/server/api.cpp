@@ -60,6 +60,74 @@ constexpr size_t kMaxPassword = 1024;
 
 SyncApi::SyncApi(SqliteLog& log) : log_(log), service_(log), started_(std::chrono::steady_clock::now()) {}
 
+SyncApi::~SyncApi() { stop_payments(); }
+
+void SyncApi::start_payments(sync::PaymentProvider& provider) {
+  provider_ = &provider;
+  // Approvals that waited while the server was down are settled before it answers
+  // anyone, so a fresh start is deterministic; what the provider cannot take yet is
+  // left to the worker's retries.
+  pay_stop_ = false;
+  pay_wake_ = settle_now() != 0;
+  payer_ = std::thread([this] { payment_loop(); });
+}
+
+void SyncApi::stop_payments() {
+  if (!payer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(pay_mu_);
+    pay_stop_ = true;
+  }
+  pay_cv_.notify_all();
+  payer_.join();
+}
+
+void SyncApi::wake_payments() {
+  if (!provider_) return;
+  {
+    std::lock_guard<std::mutex> l(pay_mu_);
+    pay_wake_ = true;
+  }
+  pay_cv_.notify_all();
+}
+
+int64_t SyncApi::settle_now() {
+  int64_t waiting = 0;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    std::string err;
+    int64_t before = service_.last_seq();
+    waiting = service_.settle_payments(*provider_, now_ms(), err, &lock);
+    if (waiting < 0) {
+      ++storage_failures_;
+      std::fprintf(stderr, "edudesk: recording a payment failed, will retry: %s\n", err.c_str());
+    }
+    payments_recorded_ += service_.last_seq() - before;
+    last_seq_ = service_.last_seq();
+  }
+  payments_waiting_ = waiting < 0 ? 1 : waiting;
+  return waiting;
+}
+
+void SyncApi::payment_loop() {
+  std::chrono::milliseconds backoff{0};
+  std::unique_lock<std::mutex> wl(pay_mu_);
+  while (!pay_stop_) {
+    auto ready = [this] { return pay_wake_ || pay_stop_; };
+    if (backoff.count() > 0) pay_cv_.wait_for(wl, backoff, ready);
+    else pay_cv_.wait(wl, ready);
+    if (pay_stop_) break;
+    pay_wake_ = false;
+    wl.unlock();
+    int64_t waiting = settle_now();
+    wl.lock();
+    backoff = waiting == 0 ? std::chrono::milliseconds(0)
+                           : std::min<std::chrono::milliseconds>(
+                                 std::chrono::milliseconds(30000),
+                                 backoff.count() ? backoff * 2 : std::chrono::milliseconds(1000));
+  }
+}
+
 bool SyncApi::open(bool demo, const std::string& demo_password, std::string& err) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!service_.open(err)) return false;
@@ -188,6 +256,7 @@ void SyncApi::push(const httplib::Request& req, httplib::Response& res, const st
     }
     last_seq_ = service_.last_seq();
   }
+  wake_payments();  // an approval may have come in
   // The batch is durable (fsynced) before this answer is written.
   reply(res, 200, sync::to_json(out));
 }
@@ -246,6 +315,12 @@ void SyncApi::render_metrics(httplib::Response& res) {
   out += "# HELP edudesk_uptime_seconds Seconds since the server started.\n"
          "# TYPE edudesk_uptime_seconds gauge\n"
          "edudesk_uptime_seconds " + std::to_string(up) + "\n";
+  out += "# HELP edudesk_refund_outcomes_total Refund payments and blocks the server recorded since start.\n"
+         "# TYPE edudesk_refund_outcomes_total counter\n"
+         "edudesk_refund_outcomes_total " + std::to_string(payments_recorded_.load()) + "\n";
+  out += "# HELP edudesk_refunds_waiting_for_provider Approved refunds the provider could not take yet.\n"
+         "# TYPE edudesk_refunds_waiting_for_provider gauge\n"
+         "edudesk_refunds_waiting_for_provider " + std::to_string(payments_waiting_.load()) + "\n";
   out += metrics_.render();
   res.set_header("Cache-Control", "no-store");
   res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");

@@ -4,9 +4,11 @@
 // thread-safe and SQLite has one writer anyway); httplib's thread pool calls in.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "server/metrics.h"
@@ -27,10 +29,16 @@ std::string utc_now();
 class SyncApi {
  public:
   explicit SyncApi(SqliteLog& log);
+  ~SyncApi();
 
   // Rebuilds the desk from the log; with `demo`, seeds an empty log with the demo
   // desk and gives every demo agent an account with `demo_password`. Loads sessions.
   bool open(bool demo, const std::string& demo_password, std::string& err);
+  // Pays approved refunds through `provider` on a thread of its own: woken by every
+  // push, retrying an unavailable provider with backoff (1 s doubling to 30 s).
+  void start_payments(sync::PaymentProvider& provider);
+  void stop_payments();
+  int64_t payments_recorded() const { return payments_recorded_.load(); }
   // Registers the /api routes.
   void install(httplib::Server& svr);
 
@@ -50,6 +58,11 @@ class SyncApi {
   // The agent behind the request's bearer token; fills a 401 and returns false otherwise.
   bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& agent_id);
 
+  void payment_loop();
+  // One pass over the due payments; the number still waiting for the provider (-1: the log failed).
+  int64_t settle_now();
+  void wake_payments();
+
   SqliteLog& log_;
   sync::SyncService service_;
   std::mutex mu_;                                           // guards service_, log_, sessions_
@@ -60,6 +73,13 @@ class SyncApi {
   bool created_demo_accounts_ = false;
   std::chrono::steady_clock::time_point started_;
   Metrics metrics_;
+  // the payment worker
+  sync::PaymentProvider* provider_ = nullptr;
+  std::thread payer_;
+  std::mutex pay_mu_;
+  std::condition_variable pay_cv_;
+  bool pay_wake_ = false, pay_stop_ = false;
+  std::atomic<int64_t> payments_recorded_{0}, payments_waiting_{0};
 };
 
 }  // namespace edudesk::server

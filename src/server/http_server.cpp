@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api.h"
+#include "server/fake_payments.h"
 #include "server/sqlite_log.h"
 #include "sync/protocol.h"
 
@@ -60,6 +61,13 @@ int serve(const ServeOptions& opt) {
     std::fprintf(stderr, "edudesk serve: cannot load the database '%s': %s\n", opt.db.c_str(), err.c_str());
     return 1;
   }
+  // The demo's payment provider: its own ledger file beside the op log (docs/REFUNDS.md).
+  FakePaymentProvider payments;
+  if (!payments.open(opt.db + ".payments.sqlite", opt.fake_pay_fail, err)) {
+    std::fprintf(stderr, "edudesk serve: cannot open the payments ledger '%s.payments.sqlite': %s\n", opt.db.c_str(),
+                 err.c_str());
+    return 1;
+  }
   if (api.op_count_at_open() == 0 && api.last_seq() > 0)
     std::fprintf(stderr, "edudesk: seeded the demo desk into %s (%lld ops)\n", opt.db.c_str(),
                  static_cast<long long>(api.last_seq()));
@@ -76,6 +84,7 @@ int serve(const ServeOptions& opt) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  api.start_payments(payments);  // after the mask: its thread must not take SIGTERM
 
   httplib::Server svr;
   std::atomic<bool> done{false};
@@ -152,6 +161,7 @@ int serve(const ServeOptions& opt) {
   done = true;
   pthread_kill(stopper.native_handle(), SIGTERM);  // wakes the sigwait if no signal came
   stopper.join();
+  api.stop_payments();
   log.close();
   if (!listened) {
     std::fprintf(stderr, "edudesk serve: the listening socket failed\n");

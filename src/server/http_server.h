@@ -14,6 +14,7 @@ struct ServeOptions {
   bool demo = true;                      // an empty store is seeded with the demo desk and its accounts
   std::string demo_password = "edudesk"; // the password of every demo account (when they are created)
   int64_t max_db_mb = 0;                 // > 0: writes beyond this size fail like a full disk (503)
+  int64_t fake_pay_fail = 0;             // the demo payment provider fails its first N requests (tests)
 };
 
 // Blocks until SIGINT/SIGTERM; finishes in-flight requests before returning.

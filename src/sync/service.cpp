@@ -147,4 +147,73 @@ bool SyncService::pull(int64_t after, int64_t limit, Millis now, PullResponse& o
   return true;
 }
 
+bool SyncService::record_payment(const PaymentDue& due, const PaymentOutcome& outcome, Millis now, bool& recorded,
+                                 std::string& err) {
+  recorded = false;
+  const Refund* r = state_.refund(due.refund_id);
+  if (!r || r->status == RefundStatus::paid) return true;  // recorded before (or never existed)
+  Op op;
+  op.at = now;
+  op.by = "system";
+  if (outcome.kind == PaymentOutcome::paid) {
+    op.id = "srv-paid-" + due.refund_id;
+    op.type = op_type::refund_paid;
+    op.data = {{"refund_id", due.refund_id}, {"payment_ref", outcome.ref}, {"approval_op", due.approval_op}};
+  } else {
+    if (r->status != RefundStatus::approved) return true;  // withdrawn meanwhile: nothing to block
+    op.id = "srv-block-" + due.refund_id;
+    op.type = op_type::refund_payment_blocked;
+    op.data = {{"refund_id", due.refund_id}, {"text", outcome.reason}};
+  }
+  if (seq_of_.count(op.id)) return true;
+  op.hlc = clock_.tick(now);
+  Error e;
+  if (apply(state_, op, e) != ApplyOutcome::applied) return err = e.message, false;
+  PulledOp p{last_seq_ + 1, op};
+  if (!log_.commit({p}, err)) {
+    std::string reopen_err;
+    open(reopen_err);
+    return false;
+  }
+  last_seq_ = p.seq;
+  seq_of_[op.id] = p.seq;
+  recorded = true;
+  return true;
+}
+
+bool SyncService::still_due(PaymentDue& d) const {
+  const Refund* r = state_.refund(d.refund_id);
+  if (!r || r->status != RefundStatus::approved) return false;
+  d.approval_op = r->approval_op;
+  d.amount_fen = r->refund_fen;
+  const Order* o = state_.order(d.order_id);
+  d.blocked_by = o && !o->refunded_by.empty() && o->refunded_by != d.refund_id ? o->refunded_by : "";
+  return true;
+}
+
+int64_t SyncService::settle_payments(PaymentProvider& provider, Millis now, std::string& err,
+                                     std::unique_lock<std::mutex>* held) {
+  int64_t waiting = 0;
+  for (PaymentDue d : payments_due()) {
+    if (!still_due(d)) continue;
+    PaymentOutcome o;
+    if (!d.blocked_by.empty()) {
+      o.kind = PaymentOutcome::declined;
+      o.reason = "order " + d.order_id + " was already refunded by " + d.blocked_by + "; one refund per order";
+    } else {
+      PaymentRequest req{d.refund_id, d.order_id, d.customer_id, d.amount_fen};
+      if (held) held->unlock();
+      o = provider.refund(req);
+      if (held) held->lock();
+    }
+    if (o.kind == PaymentOutcome::unavailable) {
+      ++waiting;
+      continue;
+    }
+    bool recorded = false;
+    if (!record_payment(d, o, now, recorded, err)) return -1;
+  }
+  return waiting;
+}
+
 }  // namespace edudesk::sync

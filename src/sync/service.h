@@ -4,12 +4,15 @@
 // pages of the log by cursor. `edudesk serve` wraps it in HTTP and SQLite; tests
 // wrap it in memory.
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/hlc.h"
+#include "core/refunds.h"
 #include "core/state.h"
+#include "sync/payments.h"
 #include "sync/protocol.h"
 
 namespace edudesk::sync {
@@ -53,6 +56,25 @@ class SyncService {
   bool push(const std::string& agent_id, const PushRequest& req, const std::vector<PushResult>& bad, Millis now,
             PushResponse& out, std::string& err);
   bool pull(int64_t after, int64_t limit, Millis now, PullResponse& out, std::string& err);
+
+  // The payment duty (issue 4), in two steps so the provider is called without the
+  // service's lock: what is due now, then the provider's outcome recorded as a system
+  // Op (refund.paid or refund.payment_blocked, ids derived from the refund id, so a
+  // second record of the same outcome is a duplicate). A paid outcome is recorded
+  // whatever happened to the refund meanwhile: the money moved.
+  std::vector<PaymentDue> payments_due() const { return edudesk::payments_due(state_); }
+  // Refreshes `d` just before paying: false if it is no longer approved-and-unpaid;
+  // sets blocked_by if another refund of its order got paid meanwhile.
+  bool still_due(PaymentDue& d) const;
+  // `recorded` is false when there was nothing left to record (already paid/blocked).
+  bool record_payment(const PaymentDue& due, const PaymentOutcome& outcome, Millis now, bool& recorded,
+                      std::string& err);
+  // due → provider → record, for tests and tools that hold no lock. Returns the number
+  // of refunds still waiting (provider unavailable), or -1 when the log failed.
+  // With `held` (the caller's lock on this service), the lock is released while the
+  // provider works and taken again to record its answer.
+  int64_t settle_payments(PaymentProvider& provider, Millis now, std::string& err,
+                          std::unique_lock<std::mutex>* held = nullptr);
 
   const State& state() const { return state_; }
   int64_t last_seq() const { return last_seq_; }

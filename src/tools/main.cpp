@@ -4,9 +4,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <string>
 
 #include "core/demo.h"
+#include "core/refund_policy.h"
 #include "server/http_server.h"
 
 namespace {
@@ -14,12 +16,25 @@ int usage(FILE* to) {
   std::fprintf(to,
                "usage:\n"
                "  edudesk serve [--host H] [--port N] [--db FILE] [--web DIR] [--quiet]\n"
-               "                [--no-demo] [--demo-password P] [--max-db-mb N]\n"
+               "                [--no-demo] [--demo-password P] [--max-db-mb N] [--fake-pay-fail N]\n"
                "      serves the web app and the sync API /api/v1 (docs/SYNC.md); default 127.0.0.1:8080 and\n"
                "      ./edudesk.sqlite (env EDUDESK_HOST, EDUDESK_PORT, EDUDESK_DB). An empty database is seeded\n"
                "      with the demo desk and an account per demo agent, password 'edudesk', unless --no-demo.\n"
                "  edudesk demo --out FILE [--seed N] [--end MS] [--tickets N]\n"
-               "      writes the seeded demo desk as JSON lines, one Op per line\n");
+               "      writes the seeded demo desk as JSON lines, one Op per line\n"
+               "  edudesk refund-quote\n"
+               "      reads one refund request per line on stdin (JSON object) and prints one JSON line per request:\n"
+               "      {\"refund_fen\",\"rule\",\"needs_approval\",\"approver_role\",\"explanation\"} or {\"error\":\"<field>: <why>\"}.\n"
+               "      Blank lines are skipped; a bad line gives an error line and the exit code stays 0. Fields:\n"
+               "        paid_fen, lessons_total, lessons_attended      integers (fen, lessons), required\n"
+               "        paid_at, requested_at    ISO-8601, e.g. 2026-11-01T10:00:00+08:00, ...Z, 2026-11-01;\n"
+               "                                 without an offset read in UTC+8; required\n"
+               "        reason                   personal | quality_mismatch | technical_failure | duplicate_purchase\n"
+               "        agent_role               junior | mid | senior | tech_support | supervisor\n"
+               "        verified (false), materials_shipped (false), materials_fee_fen (0),\n"
+               "        fault_affected_lessons (0)   optional, defaults in brackets; any other key is an error\n"
+               "      e.g. echo '{\"paid_fen\":199900,\"paid_at\":\"2026-11-01T10:00\",\"requested_at\":\"2026-11-05T09:00\",\n"
+               "        \"lessons_total\":30,\"lessons_attended\":2,\"reason\":\"personal\",\"agent_role\":\"junior\"}' | edudesk refund-quote\n");
   return to == stderr ? 2 : 0;
 }
 
@@ -64,6 +79,26 @@ int cmd_demo(int argc, char** argv) {
   return 0;
 }
 
+// One JSON line out per non-blank line in; errors are per line, so the exit code is 0.
+int cmd_refund_quote(int argc, char** argv) {
+  if (argc > 2) {
+    std::fprintf(stderr, "edudesk refund-quote: bad argument '%s'\n", argv[2]);
+    return usage(stderr);
+  }
+  const edudesk::RefundPolicy policy;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t\r\f\v") == std::string::npos) continue;
+    std::string out = edudesk::refund_quote_line(line, policy)
+                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 int cmd_serve(int argc, char** argv) {
   edudesk::server::ServeOptions opt;
   opt.web_dir = EDUDESK_DEFAULT_WEB_DIR;
@@ -87,6 +122,7 @@ int cmd_serve(int argc, char** argv) {
     else if (a == "--quiet") opt.quiet = true;
     else if (a == "--no-demo") opt.demo = false;
     else if (a == "--demo-password" && has_val && *argv[i + 1]) opt.demo_password = argv[++i];
+    else if (a == "--fake-pay-fail" && has_val && parse_int(argv[++i], v) && v >= 0) opt.fake_pay_fail = v;
     else if (a == "--max-db-mb" && has_val && parse_int(argv[++i], v) && v >= 0 && v <= 1000000) opt.max_db_mb = v;
     else {
       std::fprintf(stderr, "edudesk serve: bad argument '%s'\n", a.c_str());
@@ -102,6 +138,7 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "serve") return cmd_serve(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
+  if (cmd == "refund-quote") return cmd_refund_quote(argc, argv);
   if (cmd == "--help" || cmd == "help" || cmd == "-h") return usage(stdout);
   std::fprintf(stderr, "edudesk: unknown command '%s'\n", cmd.c_str());
   return usage(stderr);

@@ -85,14 +85,19 @@ void DeskUi::draw(Millis now) {
     return;
   }
   draw_status_line(now);
+  draw_view_switch();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
+  auto draw_list = [&](float w, float h) {
+    if (view_ == View::refunds) draw_refunds(now, w, h);
+    else draw_inbox(now, w, h);
+  };
   if (one_column_) {
-    if (selected_.empty() || !desk_.state().ticket(selected_)) draw_inbox(now, avail.x, avail.y);
+    if (selected_.empty() || !desk_.state().ticket(selected_)) draw_list(avail.x, avail.y);
     else draw_ticket(now, avail.x, avail.y);
   } else {
     float list_w = std::max(420.0f, avail.x * 0.56f);
-    draw_inbox(now, list_w, avail.y);
+    draw_list(list_w, avail.y);
     ImGui::SameLine();
     draw_ticket(now, avail.x - list_w - ImGui::GetStyle().ItemSpacing.x, avail.y);
   }
@@ -107,7 +112,7 @@ void DeskUi::draw(Millis now) {
     else if (desk_.state().revision != pending_revision_) navigate(pending_route_);  // only when data changed
   }
   const Ticket* open = selected_.empty() ? nullptr : desk_.state().ticket(selected_);
-  std::string route = open ? "#/ticket/" + std::to_string(open->number) : "#/";
+  std::string route = open ? "#/ticket/" + std::to_string(open->number) : view_ == View::refunds ? "#/refunds" : "#/";
   if (route != route_ && pending_route_.empty()) {
     route_ = route;
     if (on_navigate) on_navigate(route);
@@ -130,6 +135,7 @@ void DeskUi::navigate(std::string route) {
     selected_ = t->id;
   } else {
     selected_.clear();
+    view_ = route == "#/refunds" ? View::refunds : View::tickets;
   }
   route_ = route;
 }
@@ -145,6 +151,22 @@ Submitted DeskUi::submit(const nlohmann::json& cmd, Millis now, Error* error_out
 }
 
 // [SECTION] top bar and status ----------------------------------------------------------
+// Tickets or refunds on the left; the refunds tab counts what waits for my approval.
+void DeskUi::draw_view_switch() {
+  const State& s = desk_.state();
+  const Agent* me = s.agent(desk_.actor());
+  int waiting = 0;
+  for (const Refund& r : s.refunds)
+    if (me && awaits_role(r, me->role)) ++waiting;
+  std::string refunds = std::string(tr("view.refunds")) + (waiting ? " (" + std::to_string(waiting) + ")" : "");
+  if (ImGui::RadioButton(lbl("view.tickets", "view_tickets").c_str(), view_ == View::tickets)) view_ = View::tickets;
+  ImGui::SameLine();
+  if (ImGui::RadioButton((refunds + "###view_refunds").c_str(), view_ == View::refunds)) {
+    view_ = View::refunds;
+    refunds_awaiting_me_ = waiting > 0;
+  }
+}
+
 void DeskUi::draw_top_bar(Millis now) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
   ImGui::TextUnformatted(tr("app.title"));

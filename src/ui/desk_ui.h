@@ -10,6 +10,7 @@
 #include "app/i18n.h"
 #include "app/sync_driver.h"
 #include "core/query.h"
+#include "core/refunds.h"
 
 struct ImFont;
 
@@ -54,10 +55,15 @@ class DeskUi {
  private:
   void draw_top_bar(Millis now);
   void draw_status_line(Millis now);
+  void draw_view_switch();
   void draw_sync_state(Millis now);
   void draw_inbox(Millis now, float width, float height);
   void draw_ticket(Millis now, float width, float height);
   void draw_new_ticket(Millis now);
+  void draw_conversation(const Ticket& t, Millis now);
+  void draw_refund_panel(const Ticket& t, Millis now);  // refund_view.cpp
+  void draw_refunds(Millis now, float width, float height);
+  void draw_policy_editor(Millis now);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
@@ -90,6 +96,31 @@ class DeskUi {
   std::string timeline_ticket_;  // the ticket whose timeline was drawn last frame
   size_t timeline_seen_ = 0;     // its entries then: scroll to the newest when it grows
   Error reply_error_;
+
+  // which list the left side shows: the tickets or the refunds queue
+  enum class View { tickets, refunds } view_ = View::tickets;
+  bool open_refund_tab_ = false;  // the next ticket drawn opens on its refund tab
+
+  // refund tab, refunds queue and policy editor (refund_view.cpp)
+  struct RefundForm {
+    std::string ticket_id, order_id, explanation, generated;  // generated: the policy's text it follows
+    int reason = 0, affected = 0;
+    bool verified = false, send = true, editing = false;
+    Error error;
+  } refund_form_;
+  struct GoodwillForm {
+    int kind = 0, valid_days = 30, days = 7;
+    std::string amount, note;
+    Error error;
+  } goodwill_form_;
+  std::string refund_note_;
+  int refund_cause_ = 0;
+  Error refund_action_error_;
+  bool refunds_awaiting_me_ = false;
+  int refunds_status_ = -1;
+  bool policy_open_ = false;
+  RefundPolicy policy_draft_;
+  Error policy_error_;
 
   // new ticket form
   bool new_open_ = false;

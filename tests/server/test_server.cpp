@@ -19,6 +19,7 @@
 #include <set>
 #include <thread>
 
+#include "core/query.h"
 #include "harness.h"
 
 using namespace edudesk;
@@ -661,4 +662,112 @@ TEST_CASE("concurrency: four desks pushing at once get every op accepted once, i
     REQUIRE(d->pull_all(*r.c));
     CHECK(state_image(d->state) == state_image(all.state));
   }
+}
+
+// ---- refunds: the payment worker (issue 4) ------------------------------------------------
+
+namespace {
+// An order of 王敏's ticket's customer without a refund; quotes and approves it as `desk`.
+std::string approve_a_refund(Running& r, std::vector<Op>& ops) {
+  const State& s = r.desk.state;
+  for (const Ticket& t : s.tickets) {
+    for (const Order& o : s.orders) {
+      if (o.customer_id != t.customer_id || !o.refunded_by.empty()) continue;
+      bool taken = false;
+      for (const Refund& x : s.refunds) taken = taken || x.order_id == o.id;
+      if (taken) continue;
+      json q{{"type", "refund.quote"}, {"ticket_id", t.id}, {"order_id", o.id}, {"reason", "personal"}};
+      json preview, pq = q;
+      pq["type"] = "refund.preview";
+      pq["agent_id"] = r.desk.agent_id;
+      Error e;
+      if (!run_query(s, pq, now_ms(), preview, e) || preview["needs_approval"] == true) continue;
+      ops = r.desk.make(q);
+      std::string id = r.desk.last_result["refund_id"];
+      for (const Op& op : r.desk.make({{"type", "refund.approve"}, {"refund_id", id}})) ops.push_back(op);
+      return id;
+    }
+  }
+  FAIL("no order to refund in the demo desk");
+  return "";
+}
+
+// Pulls until the refund has a refund.paid (or the time is up); returns how many it saw.
+int wait_paid(Running& r, const std::string& refund_id, int ms) {
+  for (int waited = 0;; waited += 100) {
+    REQUIRE(r.desk.pull_all(*r.c));
+    int n = 0;
+    for (const auto& p : r.desk.pulled)
+      if (p.op.type == op_type::refund_paid && p.op.data["refund_id"] == refund_id) ++n;
+    if (n > 0 || waited >= ms) return n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+int64_t metric(Running& r, const std::string& name) {
+  HttpResult m = get(*r.c, "/api/v1/metrics");
+  auto at = m.body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(m.body.substr(at + name.size() + 2));
+}
+}  // namespace
+
+TEST_CASE("refunds: an approved refund is paid by the server once; an unreachable provider is retried") {
+  Running r({"--fake-pay-fail", "2"});
+  // The demo's approved refunds are paid at start, after the two simulated failures.
+  std::vector<Op> ops;
+  std::string id = approve_a_refund(r, ops);
+  sync::PushResponse res;
+  REQUIRE(r.desk.push(*r.c, "refund-1", ops, res));
+  for (const auto& x : res.results) REQUIRE(x.verdict == sync::Verdict::accepted);
+  REQUIRE(wait_paid(r, id, 15000) == 1);
+  const Refund* paid = r.desk.state.refund(id);
+  REQUIRE(paid);
+  CHECK(paid->status == RefundStatus::paid);
+  CHECK(paid->payment_ref.rfind("FAKEPAY-", 0) == 0);
+  CHECK(metric(r, "edudesk_refunds_waiting_for_provider") == 0);
+  // Pushing the approval again (a lost answer) pays nothing more.
+  REQUIRE(r.desk.push(*r.c, "refund-1", ops, res));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(wait_paid(r, id, 0) == 1);
+}
+
+TEST_CASE("refunds: an approval the server took but could not pay yet is paid after a restart, once") {
+  Running r({"--fake-pay-fail", "1000000"});  // the provider is unreachable for this whole run
+  std::vector<Op> ops;
+  std::string id = approve_a_refund(r, ops);
+  sync::PushResponse res;
+  REQUIRE(r.desk.push(*r.c, "refund-2", ops, res));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK(wait_paid(r, id, 0) == 0);
+  CHECK(metric(r, "edudesk_refunds_waiting_for_provider") >= 1);
+  r.restart();  // the provider is back
+  REQUIRE(wait_paid(r, id, 15000) == 1);
+  r.restart();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(wait_paid(r, id, 0) == 1);  // the second start paid nothing again
+  CHECK(metric(r, "edudesk_refund_outcomes_total") == 0);
+}
+
+TEST_CASE("refunds: a client cannot push a payment, nor an approval above its authority") {
+  Running r;
+  Desk junior("a-lijing", "devJ");
+  REQUIRE(junior.login(*r.c));
+  REQUIRE(junior.pull_all(*r.c));
+  std::vector<Op> ops;
+  std::string id = approve_a_refund(r, ops);
+  sync::PushResponse res;
+  REQUIRE(r.desk.push(*r.c, "q", {ops[0]}, res));  // the quote only
+  REQUIRE(junior.pull_all(*r.c));
+  const Refund* q = junior.state.refund(id);
+  REQUIRE(q);
+  Op forged{"devJ-forged", op_type::refund_approved, now_ms(), "a-lijing", {{"refund_id", id}}, Hlc{now_ms(), 0}};
+  Op paid{"devJ-paid", op_type::refund_paid, now_ms(), "a-lijing",
+          {{"refund_id", id}, {"payment_ref", "X"}, {"approval_op", "devJ-forged"}}, Hlc{now_ms(), 1}};
+  REQUIRE(junior.push(*r.c, "forged", {forged, paid}, res));
+  REQUIRE(res.results.size() == 2);
+  CHECK(res.results[0].verdict == sync::Verdict::rejected);
+  CHECK(res.results[0].code == "above_authority");  // a junior may not approve a personal-reason refund
+  CHECK(res.results[1].verdict == sync::Verdict::rejected);
+  CHECK(res.results[1].code == "forbidden");
 }

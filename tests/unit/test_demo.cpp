@@ -92,8 +92,8 @@ TEST_CASE("the demo desk is byte-identical natively and in wasm") {
   // demo.cpp depends on the compiler (argument evaluation order, size_t, floats).
   std::string d = dump(demo_ops(options()));
   INFO("fingerprint " << fingerprint(d) << ", " << d.size() << " bytes");
-  CHECK(d.size() == 739401);
-  CHECK(fingerprint(d) == 0x9ba187b7ec560cf5ull);
+  CHECK(d.size() == 835036);
+  CHECK(fingerprint(d) == 0x2fd89930d8ef7111ull);
 }
 
 TEST_CASE("a different seed gives a different demo desk") {
@@ -324,4 +324,22 @@ TEST_CASE("every string in the demo ops is valid UTF-8") {
     INFO("op " << op.id);
     CHECK(all_strings_utf8(op_to_json(op)));
   }
+}
+
+TEST_CASE("the demo desk has orders and refunds in every state of the workflow", "[refund]") {
+  const State& s = default_state();
+  CHECK(s.orders.size() > 100);
+  std::set<std::string> statuses;
+  for (const Refund& r : s.refunds) statuses.insert(to_id(r.status));
+  for (const char* st : {"quoted", "awaiting_approval", "approved", "paid", "rejected", "withdrawn"}) {
+    INFO(st);
+    CHECK(statuses.count(st) == 1);
+  }
+  for (const Ticket& t : s.tickets)
+    if (!t.course_id.empty()) {
+      bool has_order = false;
+      for (const Order& o : s.orders) has_order = has_order || (o.customer_id == t.customer_id && o.course_id == t.course_id);
+      INFO("ticket " << t.number);
+      CHECK(has_order);
+    }
 }

@@ -122,12 +122,17 @@ TEST_CASE("the demo desk is the same in any arrival order that keeps each ticket
   Error e;
   for (const Op& op : ops) REQUIRE(apply(in_order, op, e) == ApplyOutcome::applied);
   const std::string want = image(in_order);
-  // Shuffle the timeline Ops of every ticket among themselves (creations stay first:
-  // nobody can reply to a ticket they have not seen).
+  // Shuffle the timeline Ops of every ticket and the events of every refund among
+  // themselves (creations stay first: nobody can reply to a ticket, or approve a
+  // refund, they have not seen).
   for (uint64_t seed = 1; seed <= 25; ++seed) {
     Rng rng(seed);
     std::vector<Op> head, tail;
-    for (const Op& op : ops) (op.data.contains("ticket_id") && op.type != op_type::ticket_created ? tail : head).push_back(op);
+    for (const Op& op : ops) {
+      bool creation = op.type == op_type::ticket_created || op.type == op_type::refund_quoted;
+      bool event = op.data.contains("ticket_id") || op.data.contains("refund_id");
+      (event && !creation ? tail : head).push_back(op);
+    }
     for (size_t i = tail.size(); i > 1; --i) std::swap(tail[i - 1], tail[static_cast<size_t>(rng.below(static_cast<int64_t>(i)))]);
     State s;
     for (const Op& op : head) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
