@@ -3,6 +3,8 @@
 #   1. push 100,000 Ops in batches of 250, pull them all back in pages of 1000 (3 runs, median)
 #   2. N concurrent connections pushing 10-Op batches for 10 s each (N = 4, 8, 16)
 #   3. one request while 8 other connections sit idle (keep-alive)
+#   4. survey statistics over 200,000 responses × 20 questions, native and WASM under node
+#      (`bench/run.sh survey` runs only this one, ≈ 1 min with the builds)
 # Every run starts a fresh server on a fresh database in a temporary folder, is bounded
 # in count and time, and stops the server it started. Prints a table and writes it
 # to bench/results/latest.md. See bench/README.md. Settings (environment):
@@ -25,6 +27,24 @@ SERVER=${BENCH_SERVER:-build/native/edudesk}
 OUT=${BENCH_OUT:-bench/results/latest.md}
 JOBS=${JOBS:-2}
 started=$(date +%s)
+
+# ---- survey statistics (bench/survey_stats_bench.cpp): one JSON line per platform ----
+survey_bench() {
+  [ -f build/native/build.ninja ] || cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  echo "bench: survey statistics, 200,000 responses x 20 questions, 7 runs (native, then WASM under node)" >&2
+  cmake --build build/native --target edudesk_survey_bench -j "$JOBS" >/dev/null
+  build/native/bench/edudesk_survey_bench
+  if [ -f build/wasm/build.ninja ]; then
+    NODE_PATH=/usr/share/nodejs cmake --build build/wasm --target edudesk_survey_bench -j "$JOBS" >/dev/null
+    node --no-experimental-fetch build/wasm/edudesk_survey_bench.js
+  else
+    echo "bench: no build/wasm (scripts/build.sh makes it): the WASM survey bench is skipped" >&2
+  fi
+}
+if [ "${1:-}" = survey ]; then
+  survey_bench
+  exit 0
+fi
 
 # ---- build: the server and the libraries in build/native, then the load client ----
 if [ ! -f build/native/build.ninja ]; then
@@ -171,3 +191,4 @@ python3 bench/report.py --dir "$TMP" --out "$OUT" \
   --fact "server=$SERVER (commit $rev)" \
   --fact "settings=$OPS ops, push batches of $BATCH, pull pages of $PAGE, $REPEATS runs; load: ${LOAD_BATCH}-op batches for ${LOAD_SECONDS} s at $THREADS connections" \
   --fact "duration=$(($(date +%s) - started)) s for bench/run.sh"
+survey_bench

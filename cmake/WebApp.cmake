@@ -51,3 +51,11 @@ add_custom_command(TARGET edudesk_web POST_BUILD
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/gen_sw.py ${CMAKE_SOURCE_DIR}/web/sw.js.in ${WEB_OUT}/sw.js
           ${WEB_OUT}/index.html ${WEB_OUT}/edudesk.js ${WEB_OUT}/edudesk.wasm ${FONT_OUT}
   COMMENT "Writing the service worker")
+
+# The survey statistics benchmark as WASM under node, like edudesk_unit_tests.js
+# (bench/run.sh runs it: node build/wasm/edudesk_survey_bench.js). Not built by default.
+add_executable(edudesk_survey_bench ${CMAKE_SOURCE_DIR}/bench/survey_stats_bench.cpp)
+target_link_libraries(edudesk_survey_bench PRIVATE edudesk_core)
+target_compile_options(edudesk_survey_bench PRIVATE -Wall -Wextra)
+target_link_options(edudesk_survey_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sEXIT_RUNTIME=1)
+set_target_properties(edudesk_survey_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)

@@ -2,6 +2,7 @@
 
 #include "core/fields.h"
 #include "core/refunds.h"
+#include "core/surveys.h"
 
 namespace edudesk {
 
@@ -11,6 +12,7 @@ const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "
                                      "order.create",      "refund.quote",      "refund.request_approval",
                                      "refund.approve",    "refund.reject",     "refund.withdraw",
                                      "refund.review",     "goodwill.offer",    "policy.set",
+                                     "survey.publish",    "survey.send",       "survey.respond",
                                      nullptr};
 
 namespace {
@@ -129,6 +131,9 @@ bool ticket_set_status(const State& s, const json& cmd, Context& ctx, Decision& 
   }
   out.ops.push_back(make_op(ctx, op_type::status_set,
                             json{{"ticket_id", t->id}, {"status", to_id(to)}, {"prev", prev_json(t->status_by)}}));
+  // Resolving schedules the customer's satisfaction survey (once per ticket).
+  if (to == Status::resolved)
+    if (auto send = csat_send_on_resolve(s, *t, ctx)) out.ops.push_back(std::move(*send));
   return true;
 }
 
@@ -194,6 +199,7 @@ bool decide(const State& s, const json& cmd, Context& ctx, Decision& out, Error&
   else {
     bool known = false;
     ok = decide_refund_command(s, type, cmd, ctx, out, err, known);
+    if (!known) ok = decide_survey_command(s, type, cmd, ctx, out, err, known);
     if (!known) err = {"unknown_type", "type", "unknown command type '" + type + "'"};
   }
   if (!ok) out = Decision{};

@@ -16,6 +16,7 @@
 #include "core/commands.h"
 #include "core/refunds.h"
 #include "core/rng.h"
+#include "core/survey_templates.h"
 #include "core/state.h"
 
 namespace edudesk {
@@ -681,10 +682,12 @@ class Generator {
 
   std::vector<Op> run() {
     seed_agents_and_courses();
+    seed_surveys();
     int64_t n = opt_.tickets > 0 ? opt_.tickets : 0;
     plan_tickets(n);
     replay();
     refunds();
+    survey_responses();
     // Refund work happened between the tickets' other events: one log in time order
     // (stable, so Ops of the same millisecond keep their causal order).
     std::stable_sort(ops_.begin(), ops_.end(), [](const Op& a, const Op& b) { return a.at < b.at; });
@@ -700,6 +703,89 @@ class Generator {
     if (o != ApplyOutcome::applied) return false;
     ops_.push_back(op);
     return true;
+  }
+
+  // ---- surveys (issue 5) -------------------------------------------------------------------
+  void seed_surveys() {
+    Millis at = start_ - 29 * kDay;
+    int n = 0;
+    for (const char* const* t = kSurveyTemplates; *t; ++t, at += kMinute)
+      take(Op{"demo-survey-" + std::to_string(++n), op_type::survey_published, at, "system",
+              json{{"survey", json::parse(*t)}}, Hlc{at, 0}});
+  }
+
+  // Answers that follow what happened on the ticket: a slow first answer, a rejected
+  // refund or a complaint about attitude lower the scores. Own Rng and ids, so the
+  // tickets stay what they were.
+  void survey_responses() {
+    Rng rng(opt_.seed ^ 0x5EED5ull);
+    PrefixIds ids("demo-sv-");
+    auto clamp5 = [](int64_t v) { return std::max<int64_t>(1, std::min<int64_t>(5, v)); };
+    static const char* const kGood[] = {"老师很耐心，问题很快就解决了", "客服态度很好，点赞", "处理得很及时，谢谢",
+                                        "回放问题解决了，体验不错", "希望课程继续保持这个质量"};
+    static const char* const kBad[] = {"等了很久才有人回复", "退款流程太慢了，来回问了好几次", "问题还是没有彻底解决",
+                                       "客服一直让我重启APP，没用", "希望能有电话直接沟通的渠道"};
+    std::vector<SurveySend> sends = state_.survey_sends;
+    int64_t k = 0;
+    for (const SurveySend& x : sends) {
+      const Ticket* t = state_.ticket(x.ticket_id);
+      if (!t || !rng.chance(55)) continue;
+      Millis at = x.at + rng.between(1, 30) * kHour;
+      if (at >= end_ - kMinute) continue;
+      int64_t base = 4;
+      if (t->category == Category::service_attitude) base -= 1;
+      if (t->first_response_at && t->first_response_at - t->created_at > 4 * kHour) base -= 1;
+      for (const Refund& r : state_.refunds)
+        if (r.ticket_id == t->id && r.status == RefundStatus::rejected) base -= 2;
+      int64_t overall = clamp5(base + rng.between(-1, 1) + (rng.chance(35) ? 1 : 0));
+      int64_t speed = clamp5(overall + rng.between(-1, 1));
+      json a{{"overall", overall}, {"speed", speed},
+             {"solved", overall >= 4 ? (rng.chance(90) ? "yes" : "partly") : overall == 3 ? "partly" : (rng.chance(60) ? "no" : "partly")}};
+      if (overall <= 2) {
+        static const char* const kWhy[] = {"slow", "unsolved", "attitude", "process", "policy", "other"};
+        int64_t first = rng.below(6), second = rng.below(6);
+        a["why_low"] = first == second ? json::array({kWhy[first]}) : json::array({kWhy[first], kWhy[second]});
+      }
+      if (rng.chance(85)) a["nps"] = std::max<int64_t>(0, std::min<int64_t>(10, overall * 2 + rng.between(-2, 1)));
+      if (rng.chance(40)) a["comment"] = overall >= 4 ? rng.pick(kGood) : rng.pick(kBad);
+      Decision d;
+      std::string who = t->customer_id;
+      command({{"type", "survey.respond"}, {"survey_id", "csat"}, {"ticket_id", t->id}, {"mode", "portal"}, {"answers", a}},
+              at, who, d, &ids);
+      // A call-back on some of them, by the agent who handled it.
+      if (++k % 4 == 0 && at + 2 * kHour < end_) {
+        const char* agent = t->assignee.empty() ? kAgentSeeds[kLiJing].id : t->assignee.c_str();
+        json c{{"reached", rng.chance(80) ? "yes" : "no_answer"}};
+        if (c["reached"] == "yes") {
+          c["solved"] = a["solved"];
+          c["satisfaction"] = clamp5(overall + (rng.chance(50) ? 1 : 0));
+          c["follow_up"] = overall <= 2 ? "yes" : "no";
+          if (overall <= 2) c["follow_what"] = "主管回电说明处理方案";
+        }
+        command({{"type", "survey.respond"}, {"survey_id", "callback"}, {"ticket_id", t->id}, {"mode", "phone"},
+                 {"answers", c}},
+                during_work(at + 2 * kHour), agent, d, &ids);
+      }
+    }
+    // The seeds' full questionnaire, answered in the portal by learners and parents.
+    static const char* const kAges[] = {"under_18", "18_24", "25_34", "35_44", "45_plus"};
+    static const char* const kGenders[] = {"female", "male", "na"};
+    static const char* const kJobs[] = {"student", "employee", "civil", "self", "parent", "other"};
+    static const char* const kImprove[] = {"content", "teacher", "app", "service", "price", "schedule"};
+    for (int i = 0; i < 120 && !customers_.empty(); ++i) {
+      Millis at = start_ + rng.below(end_ - start_ - kHour);
+      int64_t latent = rng.between(2, 5);
+      auto item = [&]() { return clamp5(latent + rng.between(-1, 1)); };
+      json a{{"age_group", rng.pick(kAges)}, {"gender", rng.pick(kGenders)}, {"occupation", rng.pick(kJobs)},
+             {"content", item()}, {"teacher", item()}, {"effect", item()}, {"platform", item()}, {"service", item()},
+             {"overall", item()}, {"hours", rng.between(1, 20)}};
+      if (rng.chance(70)) a["after_sales"] = item();
+      if (rng.chance(90)) a["nps"] = std::max<int64_t>(0, std::min<int64_t>(10, latent * 2 + rng.between(-1, 1)));
+      a["improve"] = json::array({rng.pick(kImprove)});
+      if (rng.chance(35)) a["suggestion"] = latent >= 4 ? rng.pick(kGood) : rng.pick(kBad);
+      Decision d;
+      command({{"type", "survey.respond"}, {"survey_id", "full"}, {"mode", "portal"}, {"answers", a}}, at, "system", d, &ids);
+    }
   }
 
   bool command(const json& cmd, Millis at, const std::string& actor, Decision& d, IdSource* ids = nullptr) {

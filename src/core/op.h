@@ -36,6 +36,10 @@ constexpr const char* refund_paid = "refund.paid";                  // only the 
 constexpr const char* refund_payment_blocked = "refund.payment_blocked";  // only the server
 constexpr const char* refund_reviewed = "refund.reviewed";
 constexpr const char* goodwill_offered = "goodwill.offered";
+// surveys (issue 5)
+constexpr const char* survey_published = "survey.published";  // a new version of a survey
+constexpr const char* survey_sent = "survey.sent";            // scheduled for a ticket's customer
+constexpr const char* survey_responded = "survey.responded";
 }  // namespace op_type
 
 struct Op {

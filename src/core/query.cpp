@@ -4,6 +4,7 @@
 
 #include "core/fields.h"
 #include "core/refunds.h"
+#include "core/surveys.h"
 #include "core/utf8.h"
 
 namespace edudesk {
@@ -203,6 +204,8 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
   }
   bool known = false;
   bool ok = run_refund_query(s, q, now, out, err, known);
+  if (known) return ok;
+  ok = run_survey_query(s, q, now, out, err, known);
   if (known) return ok;
   err = {"unknown_type", "type", "unknown query type '" + type + "'"};
   return false;

@@ -4,6 +4,7 @@
 
 #include "core/fields.h"
 #include "core/refunds.h"
+#include "core/surveys.h"
 
 namespace edudesk {
 
@@ -287,6 +288,9 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::refund_payment_blocked) ok = apply_refund_event(s, op, RefundStep::payment_blocked, err);
   else if (op.type == op_type::refund_reviewed) ok = apply_refund_event(s, op, RefundStep::reviewed, err);
   else if (op.type == op_type::goodwill_offered) ok = apply_goodwill(s, op, err);
+  else if (op.type == op_type::survey_published) ok = apply_survey_published(s, op, err);
+  else if (op.type == op_type::survey_sent) ok = apply_survey_sent(s, op, err);
+  else if (op.type == op_type::survey_responded) ok = apply_survey_responded(s, op, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;
@@ -334,7 +338,7 @@ bool unapply(State& s, const std::string& op_id) {
     ++s.revision;
     return true;
   }
-  if (unapply_refund_op(s, op_id)) {
+  if (unapply_refund_op(s, op_id) || unapply_survey_op(s, op_id)) {
     s.applied_ops.erase(op_id);
     ++s.revision;
     return true;
@@ -374,6 +378,7 @@ json state_image(const State& s) {
                               t.updated_at, t.first_response_at, tl});
   }
   add_refunds_image(s, img);
+  add_surveys_image(s, img);
   return img;
 }
 

@@ -9,6 +9,7 @@
 #include "core/model.h"
 #include "core/op.h"
 #include "core/orders.h"
+#include "core/survey_model.h"
 
 namespace edudesk {
 
@@ -31,6 +32,14 @@ struct State {
   std::vector<Stamp> policy_stamps{Stamp{}};
   std::unordered_map<std::string, size_t> order_index, refund_index;
   std::unordered_map<std::string, std::string> op_refund;  // refund event op id → refund id
+
+  // -- surveys (issue 5)
+  std::vector<PublishedSurvey> surveys;  // every version of every survey, by (hlc, op id)
+  std::vector<SurveySend> survey_sends;
+  std::vector<SurveyResponse> responses;  // in arrival order
+  // the latest version of a survey id, nullptr when none is published
+  const PublishedSurvey* survey(const std::string& survey_id) const;
+  const PublishedSurvey* survey_version(const std::string& version_op) const;
 
   const Agent* agent(const std::string& id) const;
   const Customer* customer(const std::string& id) const;

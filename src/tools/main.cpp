@@ -5,10 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "core/demo.h"
 #include "core/refund_policy.h"
+#include "core/survey.h"
 #include "server/http_server.h"
 
 namespace {
@@ -34,7 +36,12 @@ int usage(FILE* to) {
                "        verified (false), materials_shipped (false), materials_fee_fen (0),\n"
                "        fault_affected_lessons (0)   optional, defaults in brackets; any other key is an error\n"
                "      e.g. echo '{\"paid_fen\":199900,\"paid_at\":\"2026-11-01T10:00\",\"requested_at\":\"2026-11-05T09:00\",\n"
-               "        \"lessons_total\":30,\"lessons_attended\":2,\"reason\":\"personal\",\"agent_role\":\"junior\"}' | edudesk refund-quote\n");
+               "        \"lessons_total\":30,\"lessons_attended\":2,\"reason\":\"personal\",\"agent_role\":\"junior\"}' | edudesk refund-quote\n"
+               "  edudesk survey-stats --schema SURVEY.json --responses RESPONSES.csv\n"
+               "      prints the statistics of the responses as JSON (docs/SURVEYS.md): per question n, mean, sd, median,\n"
+               "      freq, top2box, nps, terms; Pearson and Spearman correlations; cross tabs by segment with chi-square.\n"
+               "      CSV: header response_id, segment columns (channel, course, agent, category, priority) and one column\n"
+               "      per question id; empty cells are missing; multiple choice as \"a;b\". Exit 1 on a bad file.\n");
   return to == stderr ? 2 : 0;
 }
 
@@ -99,6 +106,64 @@ int cmd_refund_quote(int argc, char** argv) {
   return 0;
 }
 
+bool read_whole_file(const std::string& path, std::string& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  return !f.bad();
+}
+
+// `edudesk survey-stats`: exit 2 for bad arguments, 1 for a file that cannot be read or is wrong.
+int cmd_survey_stats(int argc, char** argv) {
+  std::string schema_path, responses_path;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    bool has_val = i + 1 < argc;
+    if (a == "--schema" && has_val) schema_path = argv[++i];
+    else if (a == "--responses" && has_val) responses_path = argv[++i];
+    else {
+      std::fprintf(stderr, "edudesk survey-stats: bad argument '%s'\n", a.c_str());
+      return usage(stderr);
+    }
+  }
+  if (schema_path.empty() || responses_path.empty()) {
+    std::fprintf(stderr, "edudesk survey-stats: --schema and --responses are both required\n");
+    return usage(stderr);
+  }
+  std::string text;
+  if (!read_whole_file(schema_path, text)) {
+    std::fprintf(stderr, "edudesk survey-stats: cannot read '%s'\n", schema_path.c_str());
+    return 1;
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {  // e.what() names the line and column
+    std::fprintf(stderr, "edudesk survey-stats: %s: not valid JSON: %s\n", schema_path.c_str(), e.what());
+    return 1;
+  }
+  edudesk::SurveySchema schema;
+  edudesk::Error err;
+  if (!edudesk::parse_survey_schema(j, schema, err)) {
+    std::fprintf(stderr, "edudesk survey-stats: %s: %s: %s\n", schema_path.c_str(),
+                 err.field.empty() ? "schema" : err.field.c_str(), err.message.c_str());
+    return 1;
+  }
+  if (!read_whole_file(responses_path, text)) {
+    std::fprintf(stderr, "edudesk survey-stats: cannot read '%s'\n", responses_path.c_str());
+    return 1;
+  }
+  edudesk::ResponseTable table;
+  if (!edudesk::parse_responses_csv(schema, text, table, err)) {
+    std::fprintf(stderr, "edudesk survey-stats: %s: %s\n", responses_path.c_str(), err.message.c_str());
+    return 1;
+  }
+  std::string out = edudesk::survey_stats(schema, table).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += '\n';
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 int cmd_serve(int argc, char** argv) {
   edudesk::server::ServeOptions opt;
   opt.web_dir = EDUDESK_DEFAULT_WEB_DIR;
@@ -139,6 +204,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return cmd_serve(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "refund-quote") return cmd_refund_quote(argc, argv);
+  if (cmd == "survey-stats") return cmd_survey_stats(argc, argv);
   if (cmd == "--help" || cmd == "help" || cmd == "-h") return usage(stdout);
   std::fprintf(stderr, "edudesk: unknown command '%s'\n", cmd.c_str());
   return usage(stderr);

@@ -90,6 +90,7 @@ void DeskUi::draw(Millis now) {
   one_column_ = avail.x < 700;
   auto draw_list = [&](float w, float h) {
     if (view_ == View::refunds) draw_refunds(now, w, h);
+    else if (view_ == View::surveys) draw_surveys(now, w, h);
     else draw_inbox(now, w, h);
   };
   if (one_column_) {
@@ -112,7 +113,10 @@ void DeskUi::draw(Millis now) {
     else if (desk_.state().revision != pending_revision_) navigate(pending_route_);  // only when data changed
   }
   const Ticket* open = selected_.empty() ? nullptr : desk_.state().ticket(selected_);
-  std::string route = open ? "#/ticket/" + std::to_string(open->number) : view_ == View::refunds ? "#/refunds" : "#/";
+  std::string route = open                       ? "#/ticket/" + std::to_string(open->number)
+                      : view_ == View::refunds ? "#/refunds"
+                      : view_ == View::surveys ? "#/surveys"
+                                               : "#/";
   if (route != route_ && pending_route_.empty()) {
     route_ = route;
     if (on_navigate) on_navigate(route);
@@ -135,7 +139,7 @@ void DeskUi::navigate(std::string route) {
     selected_ = t->id;
   } else {
     selected_.clear();
-    view_ = route == "#/refunds" ? View::refunds : View::tickets;
+    view_ = route == "#/refunds" ? View::refunds : route == "#/surveys" ? View::surveys : View::tickets;
   }
   route_ = route;
 }
@@ -165,6 +169,8 @@ void DeskUi::draw_view_switch() {
     view_ = View::refunds;
     refunds_awaiting_me_ = waiting > 0;
   }
+  ImGui::SameLine();
+  if (ImGui::RadioButton(lbl("view.surveys", "view_surveys").c_str(), view_ == View::surveys)) view_ = View::surveys;
 }
 
 void DeskUi::draw_top_bar(Millis now) {

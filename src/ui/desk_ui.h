@@ -11,6 +11,7 @@
 #include "app/sync_driver.h"
 #include "core/query.h"
 #include "core/refunds.h"
+#include "core/surveys.h"
 
 struct ImFont;
 
@@ -34,6 +35,13 @@ class DeskUi {
 
   void apply_theme();
   void draw(Millis now);
+  // Frames a view needs drawn beyond the input's (e.g. scroll, then focus); the
+  // platform asks for them after each frame. Redraw stays on demand otherwise.
+  int take_frames_wanted() {
+    int n = frames_wanted_;
+    frames_wanted_ = 0;
+    return n;
+  }
 
   void set_sync(SyncDriver* driver) { sync_ = driver; }
   void set_storage_estimate(double usage, double quota) { storage_usage_ = usage; storage_quota_ = quota; }
@@ -64,11 +72,16 @@ class DeskUi {
   void draw_refund_panel(const Ticket& t, Millis now);  // refund_view.cpp
   void draw_refunds(Millis now, float width, float height);
   void draw_policy_editor(Millis now);
+  void draw_surveys(Millis now, float width, float height);  // survey_view.cpp
+  void draw_survey_form(const SurveySchema& s, nlohmann::json& answers);
+  void draw_ticket_surveys(const Ticket& t, Millis now);
+  void draw_survey_designer(const PublishedSurvey& cur, Millis now);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
 
   Desk& desk_;
+  int frames_wanted_ = 0;
   Phase phase_ = Phase::starting;
   std::string phase_message_;
 
@@ -98,7 +111,7 @@ class DeskUi {
   Error reply_error_;
 
   // which list the left side shows: the tickets or the refunds queue
-  enum class View { tickets, refunds } view_ = View::tickets;
+  enum class View { tickets, refunds, surveys } view_ = View::tickets;
   bool open_refund_tab_ = false;  // the next ticket drawn opens on its refund tab
 
   // refund tab, refunds queue and policy editor (refund_view.cpp)
@@ -121,6 +134,27 @@ class DeskUi {
   bool policy_open_ = false;
   RefundPolicy policy_draft_;
   Error policy_error_;
+
+  // surveys (survey_view.cpp)
+  struct SurveyForm {
+    std::string ticket_id;
+    nlohmann::json answers = nlohmann::json::object();
+    Error error;
+  } survey_form_;
+  struct SurveyStatsView {
+    std::string survey_id, segment;
+    int channel = -1, tier = -1;
+    int64_t revision = -1;  // the State the result was computed from
+    nlohmann::json result, rates;
+  } stats_;
+  struct SurveyDesigner {
+    std::string for_op;  // the version the draft started from
+    std::string focus_question;  // just added: scrolled into view, then focused
+    int focus_wait = 0;          // frames until the focus request (after the scroll)
+    SurveySchema draft;
+    nlohmann::json preview_answers = nlohmann::json::object();
+    Error error;
+  } designer_;
 
   // new ticket form
   bool new_open_ = false;

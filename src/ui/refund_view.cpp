@@ -149,7 +149,11 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       }
     }
     if (open) {
-      ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x - 200));
+      // On a phone the note takes its own line; beside the buttons it would be a sliver.
+      float avail = ImGui::GetContentRegionAvail().x;  // what is left of this line
+      bool own_line = avail < 420;
+      if (own_line) ImGui::NewLine();
+      ImGui::SetNextItemWidth(own_line ? -1.0f : std::min(260.0f, avail - 200));
       ImGui::InputTextWithHint("##refund_note", tr("refund.note_hint"), &refund_note_);
       if (can_decide && r->status != RefundStatus::approved) {
         ImGui::SameLine();

@@ -169,6 +169,15 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::EndChild();
     ImGui::EndTabItem();
   }
+  std::string surveys_tab = lbl("ticket.tab_surveys", "tab_surveys");
+  bool surveys = ImGui::BeginTabItem(surveys_tab.c_str());
+  widgets_note_last(surveys_tab.c_str());
+  if (surveys) {
+    ImGui::BeginChild("##survey_tab", ImVec2(0, 0), false);
+    draw_ticket_surveys(*t, now);
+    ImGui::EndChild();
+    ImGui::EndTabItem();
+  }
   ImGui::EndTabBar();
   ImGui::EndChild();
 }

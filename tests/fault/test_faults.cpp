@@ -216,7 +216,7 @@ TEST_CASE("truncated, corrupted, oversized and replayed pushes: nothing half-app
   CHECK(json::parse(http_body(rig.proxy->last_request("/api/v1/push")))["ops"].size() == 50);
 
   // Replayed: the same push reaches the server twice; the desk hears the second answer.
-  d->submit({{"type", "ticket.set_status"}, {"ticket_id", tid}, {"status", "resolved"}});
+  d->submit({{"type", "ticket.set_status"}, {"ticket_id", tid}, {"status", "pending"}});
   d->submit(reply(tid, "问题已解决，如有疑问请随时联系"));
   const int64_t dup_before = duplicates(rig);
   rig.proxy->once(Mode::replay, "/api/v1/push");
@@ -437,7 +437,7 @@ TEST_CASE("a lost acknowledgement: the retry is answered duplicate, the reply an
   d->sync();
   const std::string text = "请在「设置-存储」里清除缓存，然后重新打开回放";
   d->submit(reply(tid, text));
-  d->submit({{"type", "ticket.set_status"}, {"ticket_id", tid}, {"status", "resolved"}});
+  d->submit({{"type", "ticket.set_status"}, {"ticket_id", tid}, {"status", "pending"}});
   const int64_t base = rig.last_seq();
   const int64_t dup_before = duplicates(rig);
 
@@ -460,7 +460,7 @@ TEST_CASE("a lost acknowledgement: the retry is answered duplicate, the reply an
   CHECK(status_changes == 1);
   CHECK(entries(d->desk.state(), tid, EntryKind::reply, text) == 1);
   CHECK(entries(d->desk.state(), tid, EntryKind::status_change) == 1);
-  CHECK(d->desk.state().ticket(tid)->status == Status::resolved);
+  CHECK(d->desk.state().ticket(tid)->status == Status::pending);
   require_delivered_once(rig, {d.get()});
 }
 

@@ -54,6 +54,7 @@ void frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   app.ui->draw(platform::now_ms());
+  if (int more = app.ui->take_frames_wanted()) platform::request_redraw(more);  // a view mid-change
   ImGui::Render();
   ui::widgets_end_frame();
   ImGuiIO& io = ImGui::GetIO();

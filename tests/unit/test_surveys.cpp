@@ -1,0 +1,164 @@
+// The survey workflow (issue 5): templates, versions, answers checked against their
+// version, one counted response per ticket and survey, CSAT scheduled on resolve.
+#include <catch2/catch.hpp>
+
+#include "core/commands.h"
+#include "core/demo.h"
+#include "core/query.h"
+#include "core/survey_templates.h"
+#include "core/surveys.h"
+#include "support.h"
+
+using namespace edudesk;
+using namespace edudesk::test;
+using nlohmann::json;
+
+namespace {
+struct SurveyDesk {
+  State s = base_state();
+  PrefixIds ids{"dev-"};
+  Error err;
+  Decision d;
+  SurveyDesk() {
+    Error e;
+    REQUIRE(apply(s, make("sup", op_type::agent_created, {{"agent_id", "a-sup"}, {"name", "赵磊"}, {"role", "supervisor"}}), e) ==
+            ApplyOutcome::applied);
+    int n = 0;
+    for (const char* const* t = kSurveyTemplates; *t; ++t)
+      REQUIRE(apply(s, make(("pub" + std::to_string(++n)).c_str(), op_type::survey_published, {{"survey", json::parse(*t)}},
+                            kT0 - 1000, "system"),
+                    e) == ApplyOutcome::applied);
+    REQUIRE(apply(s, make("tk1", op_type::ticket_created,
+                          {{"ticket_id", "t-1"}, {"number", 10001}, {"customer_id", "c-1"}, {"channel", "phone"},
+                           {"subject", "回放打不开"}}),
+                  e) == ApplyOutcome::applied);
+  }
+  bool run(const json& cmd, const char* actor = "a-1", Millis now = kT0) {
+    Context ctx{now, actor, &ids};
+    if (!decide(s, cmd, ctx, d, err)) return false;
+    for (const Op& op : d.ops) REQUIRE(apply(s, op, err) == ApplyOutcome::applied);
+    return true;
+  }
+  bool respond(json answers, const char* survey = "csat", Millis now = kT0, std::string response_id = "") {
+    json cmd{{"type", "survey.respond"}, {"survey_id", survey}, {"ticket_id", "t-1"}, {"answers", answers}};
+    if (!response_id.empty()) cmd["response_id"] = response_id;
+    return run(cmd, "a-1", now);
+  }
+  int counted(const char* survey = "csat") {
+    int n = 0;
+    for (const SurveyResponse& r : s.responses) n += r.current && r.survey_id == survey;
+    return n;
+  }
+};
+}  // namespace
+
+TEST_CASE("the shipped templates parse: CSAT, the full questionnaire, the call-back script, the QA checklist", "[survey]") {
+  auto all = survey_templates();
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].id == "csat");
+  CHECK(all[1].id == "full");
+  CHECK(all[1].question("age_group")->demographic == "age_group");
+  CHECK(all[2].id == "callback");
+  CHECK(all[3].kind == "qa_review");
+}
+
+TEST_CASE("answers are checked against the survey, and the message names the question", "[survey]") {
+  SurveyDesk k;
+  CHECK_FALSE(k.respond({{"speed", 4}, {"solved", "yes"}}));  // overall is required
+  CHECK(k.err.code == "missing_field");
+  CHECK(k.err.field == "overall");
+  CHECK(k.err.message.find("整体满意度") != std::string::npos);
+  CHECK_FALSE(k.respond({{"overall", 6}, {"speed", 4}, {"solved", "yes"}}));
+  CHECK(k.err.code == "out_of_range");
+  CHECK_FALSE(k.respond({{"overall", 4}, {"speed", 4}, {"solved", "maybe"}}));
+  CHECK(k.err.field == "solved");
+  CHECK_FALSE(k.respond({{"overall", 4}, {"speed", 4}, {"solved", "yes"}, {"nps", 11}}));
+  CHECK(k.err.field == "nps");
+  // why_low is shown only to the dissatisfied: answering it after a 4 contradicts the logic
+  CHECK_FALSE(k.respond({{"overall", 4}, {"speed", 4}, {"solved", "yes"}, {"why_low", {"slow"}}}));
+  CHECK(k.err.code == "skip_logic");
+  CHECK_FALSE(k.respond({{"overall", 2}, {"speed", 2}, {"solved", "no"}, {"why_low", {"slow", "slow"}}}));
+  CHECK(k.err.field == "why_low");
+  CHECK_FALSE(k.respond({{"overall", 4}, {"speed", 4}, {"solved", "yes"}, {"color", "red"}}));
+  CHECK(k.err.code == "unknown_question");
+  CHECK(k.s.responses.empty());  // nothing changed
+  CHECK(k.respond({{"overall", 2}, {"speed", 2}, {"solved", "no"}, {"why_low", {"slow", "policy"}}, {"comment", "太慢了"}}));
+  CHECK(k.counted() == 1);
+}
+
+TEST_CASE("a second submission replaces the first visibly; a resend is counted once", "[survey]") {
+  SurveyDesk k;
+  REQUIRE(k.respond({{"overall", 2}, {"speed", 2}, {"solved", "no"}}, "csat", kT0, "resp-A"));
+  REQUIRE(k.respond({{"overall", 2}, {"speed", 2}, {"solved", "no"}}, "csat", kT0 + 1000, "resp-A"));  // resent
+  CHECK(k.counted() == 1);
+  CHECK(k.s.responses[1].resent);
+  REQUIRE(k.respond({{"overall", 5}, {"speed", 4}, {"solved", "yes"}}, "csat", kT0 + 2000, "resp-B"));  // changed mind
+  CHECK(k.counted() == 1);
+  CHECK_FALSE(k.s.responses[0].current);
+  CHECK(k.s.responses[2].current);
+  json out;
+  Error e;
+  REQUIRE(run_query(k.s, {{"type", "survey.responses"}, {"ticket_id", "t-1"}}, kT0, out, e));
+  CHECK(out.size() == 3);  // the history stays
+  REQUIRE(run_query(k.s, {{"type", "survey.stats"}, {"survey_id", "csat"}}, kT0, out, e));
+  CHECK(out["n"] == 1);
+  CHECK(out["questions"]["overall"]["mean"] == 5.0);
+}
+
+TEST_CASE("publishing a change makes a new version; a response keeps the version it answered", "[survey]") {
+  SurveyDesk k;
+  REQUIRE(k.respond({{"overall", 4}, {"speed", 4}, {"solved", "yes"}}));
+  std::string v1 = k.s.survey("csat")->op_id;
+  json changed = json::parse(kSurveyTemplates[0]);
+  changed["sections"][0]["questions"][0]["text"] = "您对本次服务满意吗？";
+  CHECK_FALSE(k.run({{"type", "survey.publish"}, {"survey", changed}}, "a-1"));
+  CHECK(k.err.code == "forbidden");
+  REQUIRE(k.run({{"type", "survey.publish"}, {"survey", changed}}, "a-sup"));
+  CHECK(k.s.survey("csat")->schema.version == 2);
+  CHECK(k.s.responses[0].version_op == v1);
+  CHECK_FALSE(k.run({{"type", "survey.publish"}, {"survey", changed}}, "a-sup"));
+  CHECK(k.err.code == "unchanged");
+  json bad = changed;
+  bad["sections"][0]["questions"][0]["type"] = "stars";
+  CHECK_FALSE(k.run({{"type", "survey.publish"}, {"survey", bad}}, "a-sup"));
+  CHECK(k.err.field.find("questions[0]") != std::string::npos);
+}
+
+TEST_CASE("resolving a ticket schedules its CSAT survey once", "[survey]") {
+  SurveyDesk k;
+  REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}));
+  REQUIRE(k.d.ops.size() == 2);
+  CHECK(k.d.ops[1].type == op_type::survey_sent);
+  REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "open"}}, "a-1", kT0 + 1000));
+  REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}, "a-1", kT0 + 2000));
+  CHECK(k.d.ops.size() == 1);  // already sent
+  REQUIRE(k.respond({{"overall", 5}, {"speed", 5}, {"solved", "yes"}}));
+  json rates = survey_rates(k.s, "csat");
+  CHECK(rates["all"]["sent"] == 1);
+  CHECK(rates["all"]["answered"] == 1);
+  CHECK(rates["phone"]["rate"] == 1.0);
+}
+
+TEST_CASE("the call-back script's skip logic: not reached, no further questions", "[survey]") {
+  SurveyDesk k;
+  CHECK(k.respond({{"reached", "no_answer"}}, "callback"));
+  CHECK_FALSE(k.respond({{"reached", "yes"}}, "callback"));  // solved and satisfaction are required once reached
+  CHECK(k.err.field == "solved");
+  CHECK_FALSE(k.respond({{"reached", "no_answer"}, {"satisfaction", 3}}, "callback"));
+  CHECK(k.err.code == "skip_logic");
+}
+
+TEST_CASE("the demo desk has survey answers for the analytics", "[survey]") {
+  DemoOptions opt;
+  opt.end = kT0;
+  State s;
+  Error e;
+  for (const Op& op : demo_ops(opt)) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
+  json out;
+  REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "csat"}}, kT0, out, e));
+  CHECK(out["n"].get<int64_t>() > 50);
+  CHECK(out["rates"]["all"]["sent"].get<int64_t>() >= out["n"].get<int64_t>());
+  REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "full"}}, kT0, out, e));
+  CHECK(out["n"] == 120);
+  CHECK(out["crosstab"].contains("age_group"));
+}
