@@ -263,6 +263,7 @@ std::vector<ResponseRow> survey_rows(const State& s, const SurveyFilter& f) {
     if (!channel.empty()) row.segments["channel"] = channel;
     if (const Course* k = s.course(course)) row.segments["course"] = k->name;
     if (!tier.empty()) row.segments["tier"] = tier;
+    if (owner) row.segments["agent"] = owner->name;  // QA scores and CSAT roll up per agent
     row.segments["mode"] = r.mode;
     // Answers to questions of the newest version only (ids are stable across versions).
     for (auto it = r.answers.begin(); it != r.answers.end(); ++it) {
@@ -274,6 +275,48 @@ std::vector<ResponseRow> survey_rows(const State& s, const SurveyFilter& f) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& rows) {
+  auto cell = [](const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  // Demographic segments are already question columns.
+  std::vector<std::string> segments;
+  for (const ResponseRow& r : rows)
+    for (const auto& [k, v] : r.segments)
+      if (!s.question(k) && std::find(segments.begin(), segments.end(), k) == segments.end()) segments.push_back(k);
+  std::sort(segments.begin(), segments.end());
+  std::vector<const Question*> qs = s.all_questions();
+  std::string out = "\xEF\xBB\xBF" "response_id";
+  for (const std::string& g : segments) out += "," + cell(g);
+  for (const Question* q : qs) out += "," + cell(q->id);
+  out += "\r\n";
+  for (const ResponseRow& r : rows) {
+    out += cell(r.response_id);
+    for (const std::string& g : segments) {
+      auto it = r.segments.find(g);
+      out += "," + (it == r.segments.end() ? std::string() : cell(it->second));
+    }
+    for (const Question* q : qs) {
+      out += ",";
+      auto it = r.answers.find(q->id);
+      if (it == r.answers.end() || it->is_null()) continue;
+      if (it->is_string()) out += cell(it->get<std::string>());
+      else if (it->is_array()) {
+        std::string joined;
+        for (const json& v : *it) joined += (joined.empty() ? "" : ";") + v.get<std::string>();
+        out += cell(joined);
+      } else {
+        out += it->dump();
+      }
+    }
+    out += "\r\n";
+  }
+  return out;
 }
 
 json survey_rates(const State& s, const std::string& survey_id) {
@@ -345,7 +388,7 @@ bool run_survey_query(const State& s, const json& q, Millis, json& out, Error& e
     }
     return true;
   }
-  if (type == "survey.stats") {
+  if (type == "survey.stats" || type == "survey.export") {
     SurveyFilter f;
     if (!read_string(q, "survey_id", f.survey_id, err, limits::id, true) || !read_int(q, "from", f.from, err, false) ||
         !read_int(q, "to", f.to, err, false) || !read_string(q, "course_id", f.course_id, err, limits::id, false) ||
@@ -354,6 +397,26 @@ bool run_survey_query(const State& s, const json& q, Millis, json& out, Error& e
       return false;
     const PublishedSurvey* p = s.survey(f.survey_id);
     if (!p) return fail(err, "not_found", "survey_id", "no survey " + f.survey_id);
+    if (type == "survey.export") {
+      std::string format = "csv";
+      if (!read_string(q, "format", format, err, 8, false)) return false;
+      if (format.empty()) format = "csv";
+      if (format != "csv" && format != "json") return fail(err, "invalid_value", "format", "format is csv or json");
+      std::vector<ResponseRow> rows = survey_rows(s, f);
+      if (format == "csv") {
+        out = {{"filename", f.survey_id + "-v" + std::to_string(p->schema.version) + ".csv"},
+               {"mime", "text/csv;charset=utf-8"},
+               {"text", survey_csv(p->schema, rows)}};
+      } else {
+        json list = json::array();
+        for (const ResponseRow& r : rows) list.push_back({{"response_id", r.response_id}, {"segments", r.segments}, {"answers", r.answers}});
+        json doc{{"survey", survey_schema_json(p->schema)}, {"responses", list}, {"stats", survey_stats(p->schema, rows)}};
+        out = {{"filename", f.survey_id + "-v" + std::to_string(p->schema.version) + ".json"},
+               {"mime", "application/json"},
+               {"text", doc.dump(2, ' ', false, json::error_handler_t::replace)}};
+      }
+      return true;
+    }
     out = survey_stats(p->schema, survey_rows(s, f));
     out["rates"] = survey_rates(s, f.survey_id);
     return true;

@@ -37,12 +37,17 @@ struct SurveyFilter {
 // The counted responses of `f` as rows with their segments: channel, course, tier (the
 // ticket assignee's role), mode, and the survey's demographic answers.
 std::vector<ResponseRow> survey_rows(const State& s, const SurveyFilter& f);
+// The rows as the CSV of docs/SURVEYS.md (the one parse_responses_csv reads): UTF-8 with a
+// BOM so Excel opens Chinese correctly, header response_id, the segment columns (sorted),
+// then one column per question in schema order; multiple choice as "a;b".
+std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& rows);
 // sent / answered per channel for a survey (response rates; the denominator is "sent").
 nlohmann::json survey_rates(const State& s, const std::string& survey_id);
 
 // ---- queries ------------------------------------------------------------------------------------
 // surveys.list, survey.get {survey_id, version?}, survey.responses {survey_id, ticket_id?},
-// survey.stats {survey_id, from?, to?, course_id?, channel?, tier?, mode?}. `known` false otherwise.
+// survey.stats {survey_id, from?, to?, course_id?, channel?, tier?, mode?},
+// survey.export {same filters, format: "csv"|"json"} → {filename, mime, text}. `known` false otherwise.
 bool run_survey_query(const State& s, const nlohmann::json& q, Millis now, nlohmann::json& out, Error& err,
                       bool& known);
 

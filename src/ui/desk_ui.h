@@ -52,6 +52,9 @@ class DeskUi {
   // The browser wiped this desk's store; `lost` changes had not reached the server.
   void set_store_wiped(int64_t lost) { wiped_ = true; wiped_lost_ = lost; }
 
+  // Hands a file to the person (the browser's download); set by the platform.
+  std::function<void(const std::string& filename, const std::string& mime, const std::string& data)> on_download;
+
   // Told when the person picks another language (the platform remembers it).
   std::function<void(Lang)> on_lang_changed;
 
@@ -140,10 +143,11 @@ class DeskUi {
     std::string ticket_id;
     nlohmann::json answers = nlohmann::json::object();
     Error error;
-  } survey_form_;
+  } survey_form_, qa_form_;
   struct SurveyStatsView {
     std::string survey_id, segment;
-    int channel = -1, tier = -1;
+    int channel = -1, tier = -1, days = 0;  // days: 0 = all time, else the last N days
+    std::string course_id;
     int64_t revision = -1;  // the State the result was computed from
     nlohmann::json result, rates;
   } stats_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/i18n.h"
+#include "core/query.h"
 #include "core/surveys.h"
 #include "imgui.h"
 #include "imgui_internal.h"  // ActivateItemByID: focus a new question's text
@@ -190,26 +191,35 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
   }
   if (!any) ImGui::TextDisabled("%s", tr("survey.none_for_ticket"));
 
-  const PublishedSurvey* cb = s.survey("callback");
-  if (!cb) return;
-  if (survey_form_.ticket_id != t.id) {
-    survey_form_ = SurveyForm{};
-    survey_form_.ticket_id = t.id;
-  }
-  if (ImGui::CollapsingHeader(lbl("survey.callback", "callback_form").c_str())) {
-    draw_survey_form(cb->schema, survey_form_.answers);
-    if (ImGui::Button(lbl("survey.save", "survey_save").c_str())) {
-      json cmd{{"type", "survey.respond"}, {"survey_id", "callback"}, {"ticket_id", t.id}, {"mode", "phone"},
-               {"answers", survey_form_.answers}, {"version_op", cb->op_id}};
-      submit(cmd, now, &survey_form_.error);
-      if (survey_form_.error.code.empty()) survey_form_.answers = json::object();
+  // The call-back script (any agent, on the phone) and the quality review (supervisors).
+  auto form = [&](const char* survey_id, SurveyForm& f, const char* header_key, const char* header_id,
+                  const char* save_key, const char* save_id, const char* mode) {
+    const PublishedSurvey* v = s.survey(survey_id);
+    if (!v) return;
+    if (f.ticket_id != t.id) {
+      f = SurveyForm{};
+      f.ticket_id = t.id;
     }
-    if (!survey_form_.error.code.empty()) {
+    if (!ImGui::CollapsingHeader(lbl(header_key, header_id).c_str())) return;
+    ImGui::PushID(header_id);
+    draw_survey_form(v->schema, f.answers);
+    if (ImGui::Button(lbl(save_key, save_id).c_str())) {
+      json cmd{{"type", "survey.respond"}, {"survey_id", survey_id}, {"ticket_id", t.id}, {"mode", mode},
+               {"answers", f.answers}, {"version_op", v->op_id}};
+      submit(cmd, now, &f.error);
+      if (f.error.code.empty()) f.answers = json::object();
+    }
+    if (!f.error.code.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
-      ImGui::TextWrapped("%s", survey_form_.error.message.c_str());  // names the question
+      ImGui::TextWrapped("%s", f.error.message.c_str());  // names the question
       ImGui::PopStyleColor();
     }
-  }
+    ImGui::PopID();
+  };
+  form("callback", survey_form_, "survey.callback", "callback_form", "survey.save", "survey_save", "phone");
+  const Agent* me = s.agent(desk_.actor());
+  if (me && me->role == Role::supervisor)
+    form("qa", qa_form_, "survey.qa", "qa_form", "survey.qa_save", "qa_save", "desk");
 }
 
 // The designer: a draft of the survey's next version, edited in place, previewed with
@@ -423,12 +433,63 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     stats_.tier = tier;
     stats_.revision = -1;
   }
+  ImGui::SameLine();
+  static const int kDays[] = {0, 7, 30, 90};
+  ImGui::SetNextItemWidth(120);
+  std::string days_label = stats_.days ? std::to_string(stats_.days) + tr("survey.days_suffix") : tr("survey.all_time");
+  if (begin_combo("##survey_days", days_label.c_str())) {
+    for (int dd : kDays) {
+      std::string item = (dd ? std::to_string(dd) + tr("survey.days_suffix") : std::string(tr("survey.all_time"))) +
+                         "###days_" + std::to_string(dd);
+      if (ImGui::Selectable(item.c_str(), dd == stats_.days)) {
+        stats_.days = dd;
+        stats_.revision = -1;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  same_line_if_fits(180);
+  ImGui::SetNextItemWidth(180);
+  const Course* course = s.course(stats_.course_id);
+  std::string course_label = std::string(tr("field.course")) + tr("punct.colon") + (course ? course->name : tr("filter.all"));
+  if (begin_combo("##survey_course", course_label.c_str())) {
+    if (ImGui::Selectable(tr("filter.all"), !course)) {
+      stats_.course_id.clear();
+      stats_.revision = -1;
+    }
+    for (const Course& k : s.courses)
+      if (ImGui::Selectable((k.name + "###course_" + k.id).c_str(), course == &k)) {
+        stats_.course_id = k.id;
+        stats_.revision = -1;
+      }
+    ImGui::EndCombo();
+  }
+  SurveyFilter f;
+  f.survey_id = stats_.survey_id;
+  if (stats_.channel >= 0) f.channel = to_id(kChannels[stats_.channel]);
+  if (stats_.tier >= 0) f.tier = to_id(kRoles[stats_.tier]);
+  f.course_id = stats_.course_id;
+  if (stats_.days) f.from = now - static_cast<Millis>(stats_.days) * 24 * 3600 * 1000;
+  // Export what the filters show: CSV (UTF-8 with BOM, for Excel) or JSON.
+  same_line_if_fits(160);
+  for (const char* format : {"csv", "json"}) {
+    std::string label = std::string(tr(format == std::string("csv") ? "survey.export_csv" : "survey.export_json")) +
+                        "###export_" + format;
+    if (ImGui::SmallButton(label.c_str()) && on_download) {
+      json q{{"type", "survey.export"}, {"survey_id", f.survey_id}, {"format", format}};
+      if (!f.channel.empty()) q["channel"] = f.channel;
+      if (!f.tier.empty()) q["tier"] = f.tier;
+      if (!f.course_id.empty()) q["course_id"] = f.course_id;
+      if (f.from) q["from"] = f.from;
+      json out;
+      Error e;
+      if (run_query(s, q, now, out, e)) on_download(out["filename"], out["mime"], out["text"]);
+    }
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
   // Recomputed only when the data or the filters changed.
   if (stats_.revision != s.revision) {
-    SurveyFilter f;
-    f.survey_id = stats_.survey_id;
-    if (stats_.channel >= 0) f.channel = to_id(kChannels[stats_.channel]);
-    if (stats_.tier >= 0) f.tier = to_id(kRoles[stats_.tier]);
     stats_.result = survey_stats(cur->schema, survey_rows(s, f));
     stats_.rates = survey_rates(s, stats_.survey_id);
     stats_.revision = s.revision;

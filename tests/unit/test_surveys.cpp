@@ -162,3 +162,34 @@ TEST_CASE("the demo desk has survey answers for the analytics", "[survey]") {
   CHECK(out["n"] == 120);
   CHECK(out["crosstab"].contains("age_group"));
 }
+
+TEST_CASE("the CSV export opens in Excel and reads back to the same statistics", "[survey]") {
+  DemoOptions opt;
+  opt.end = kT0;
+  State s;
+  Error e;
+  for (const Op& op : demo_ops(opt)) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
+  for (const char* id : {"csat", "full", "callback"}) {
+    INFO(id);
+    json out;
+    REQUIRE(run_query(s, {{"type", "survey.export"}, {"survey_id", id}}, kT0, out, e));
+    const std::string csv = out["text"];
+    CHECK(csv.rfind("\xEF\xBB\xBFresponse_id,", 0) == 0);  // the BOM Excel needs for Chinese
+    CHECK(out["filename"] == std::string(id) + "-v1.csv");
+    std::vector<ResponseRow> rows;
+    REQUIRE(parse_responses_csv(s.survey(id)->schema, csv, rows, e));
+    SurveyFilter f;
+    f.survey_id = id;
+    json direct = survey_stats(s.survey(id)->schema, survey_rows(s, f));
+    json again = survey_stats(s.survey(id)->schema, rows);
+    CHECK(again["n"] == direct["n"]);
+    CHECK(again["questions"] == direct["questions"]);
+    CHECK(again["correlation"] == direct["correlation"]);
+  }
+  json out;
+  REQUIRE(run_query(s, {{"type", "survey.export"}, {"survey_id", "csat"}, {"format", "json"}}, kT0, out, e));
+  json doc = json::parse(out["text"].get<std::string>());
+  CHECK(doc["responses"].size() == doc["stats"]["n"]);
+  CHECK_FALSE(run_query(s, {{"type", "survey.export"}, {"survey_id", "csat"}, {"format", "xlsx"}}, kT0, out, e));
+  CHECK(e.field == "format");
+}

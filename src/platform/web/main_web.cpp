@@ -127,6 +127,19 @@ EM_JS(char*, js_initial_route, (), {
   return p;
 });
 
+// A file for the person: a Blob behind a temporary link (exports: survey CSV/JSON).
+EM_JS(void, js_download, (const char* name, const char* mime, const char* data, int len), {
+  const bytes = HEAPU8.slice(data, data + len);
+  const url = URL.createObjectURL(new Blob([bytes], { type: UTF8ToString(mime) }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+});
+
 EM_JS(void, js_save_lang, (const char* code), {
   try { localStorage.setItem('edudesk.lang', UTF8ToString(code)); } catch (e) {}
 });
@@ -161,6 +174,9 @@ int main() {
   std::free(prefix);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
   app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
+  app.ui->on_download = [](const std::string& name, const std::string& mime, const std::string& data) {
+    js_download(name.c_str(), mime.c_str(), data.data(), static_cast<int>(data.size()));
+  };
   app.ui->on_navigate = [](const std::string& route) { js_set_route(route.c_str()); };
   char* route = js_initial_route();
   app.ui->navigate(route);
