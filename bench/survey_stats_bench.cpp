@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "core/state.h"
 #include "core/survey.h"
+#include "core/surveys.h"
 
 namespace {
 
@@ -162,5 +164,80 @@ int main(int argc, char** argv) {
             {"correlation_pairs", out["correlation"]["pearson"].size()},
             {"likert1_mean", out["questions"]["likert1"]["mean"]}};
   std::printf("%s\n", line.dump().c_str());
+
+  // The desk's path: the same responses as Ops applied to a State (each checked against
+  // its survey version), the columns kept in step by SurveyColumns, and the statistics
+  // after a filter change (the last 50 days of 100) — what the survey view recomputes.
+  {
+    edudesk::State st;
+    edudesk::Error err;
+    json body = edudesk::survey_schema_json(schema);
+    body.erase("version");
+    const int64_t t0ms = 1790000000000;
+    edudesk::Op pub{"pub", edudesk::op_type::survey_published, t0ms, "system", json{{"survey", body}}, {t0ms, 0}};
+    if (edudesk::apply(st, pub, err) != edudesk::ApplyOutcome::applied) {
+      std::fprintf(stderr, "survey bench: publish: %s\n", err.message.c_str());
+      return 1;
+    }
+    edudesk::Rng rng2(20261124);
+    const auto load = Clock::now();
+    for (int64_t i = 0; i < responses; ++i) {
+      edudesk::ResponseRow r = synthetic(rng2, i);
+      int64_t at = t0ms + 1000 + i * (100LL * 86400000 / responses);
+      edudesk::Op op{"r" + std::to_string(i), edudesk::op_type::survey_responded, at, "system",
+                     json{{"response_id", r.response_id}, {"version_op", "pub"}, {"mode", "portal"}, {"answers", r.answers}},
+                     {at, 0}};
+      if (edudesk::apply(st, op, err) != edudesk::ApplyOutcome::applied) {
+        std::fprintf(stderr, "survey bench: response %lld: %s\n", static_cast<long long>(i), err.message.c_str());
+        return 1;
+      }
+    }
+    const double load_ms = ms_since(load);
+    edudesk::SurveyColumns cols;
+    const auto sync0 = Clock::now();
+    cols.sync(st, "bench");
+    const double sync_ms = ms_since(sync0);
+    edudesk::SurveyFilter all, recent;
+    all.survey_id = recent.survey_id = "bench";
+    recent.from = t0ms + 50LL * 86400000;
+    std::vector<double> t_all, t_recent, t_add;
+    json a, b;
+    for (int64_t k = 0; k < runs; ++k) {
+      auto t = Clock::now();
+      a = cols.stats(st, all);
+      t_all.push_back(ms_since(t));
+      t = Clock::now();
+      b = cols.stats(st, recent);
+      t_recent.push_back(ms_since(t));
+    }
+    // One new answer arriving: applied, then the columns brought up to date.
+    for (int64_t k = 0; k < runs; ++k) {
+      edudesk::ResponseRow r = synthetic(rng2, responses + k);
+      int64_t at = t0ms + 100LL * 86400000 + k;
+      edudesk::Op op{"new" + std::to_string(k), edudesk::op_type::survey_responded, at, "system",
+                     json{{"response_id", r.response_id}, {"version_op", "pub"}, {"mode", "portal"}, {"answers", r.answers}},
+                     {at, 0}};
+      auto t = Clock::now();
+      edudesk::apply(st, op, err);
+      cols.sync(st, "bench");
+      t_add.push_back(ms_since(t));
+    }
+    for (auto* v : {&t_all, &t_recent, &t_add}) std::sort(v->begin(), v->end());
+    json desk{{"bench", "survey_desk_path"},
+              {"platform", platform},
+              {"responses", responses},
+              {"apply_all_ms", std::round(load_ms)},
+              {"columns_build_ms", std::round(sync_ms)},
+              {"stats_all_median_ms", std::round(t_all[t_all.size() / 2] * 10) / 10},
+              {"stats_filtered_median_ms", std::round(t_recent[t_recent.size() / 2] * 10) / 10},
+              {"filtered_n", b["n"]},
+              {"new_answer_median_ms", std::round(t_add[t_add.size() / 2] * 100) / 100},
+              {"rebuilds", cols.rebuilds()}};
+    if (a["n"] != responses) {
+      std::fprintf(stderr, "survey bench: desk path counted %s\n", a["n"].dump().c_str());
+      return 1;
+    }
+    std::printf("%s\n", desk.dump().c_str());
+  }
   return 0;
 }

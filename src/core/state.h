@@ -37,6 +37,8 @@ struct State {
   std::vector<PublishedSurvey> surveys;  // every version of every survey, by (hlc, op id)
   std::vector<SurveySend> survey_sends;
   std::vector<SurveyResponse> responses;  // in arrival order
+  // per ticket and survey (or response id): positions in `responses`
+  std::unordered_map<std::string, std::vector<size_t>> response_groups;
   // the latest version of a survey id, nullptr when none is published
   const PublishedSurvey* survey(const std::string& survey_id) const;
   const PublishedSurvey* survey_version(const std::string& version_op) const;

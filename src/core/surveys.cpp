@@ -41,8 +41,7 @@ std::string group_key(const SurveyResponse& r) {
 // earlier one (same response id, same answers) is a resend.
 void refold_group(State& s, const std::string& key) {
   std::vector<SurveyResponse*> g;
-  for (SurveyResponse& r : s.responses)
-    if (group_key(r) == key) g.push_back(&r);
+  for (size_t i : s.response_groups[key]) g.push_back(&s.responses[i]);
   std::sort(g.begin(), g.end(), [](const SurveyResponse* a, const SurveyResponse* b) { return a->stamp() < b->stamp(); });
   for (size_t i = 0; i < g.size(); ++i) {
     g[i]->current = i + 1 == g.size();
@@ -120,6 +119,7 @@ bool apply_survey_responded(State& s, const Op& op, Error& err) {
   r.at = op.at;
   r.hlc = op.hlc;
   std::string key = group_key(r);
+  s.response_groups[key].push_back(s.responses.size());
   s.responses.push_back(std::move(r));
   refold_group(s, key);
   return true;
@@ -130,6 +130,8 @@ bool unapply_survey_op(State& s, const std::string& op_id) {
     if (s.responses[i].op_id == op_id) {
       std::string key = group_key(s.responses[i]);
       s.responses.erase(s.responses.begin() + static_cast<std::ptrdiff_t>(i));
+      s.response_groups.clear();  // positions moved: index again (taking back is rare)
+      for (size_t k = 0; k < s.responses.size(); ++k) s.response_groups[group_key(s.responses[k])].push_back(k);
       refold_group(s, key);
       return true;
     }
@@ -242,39 +244,150 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
 
 // ---- analysis ---------------------------------------------------------------------------------
 
+bool response_row(const State& s, const SurveyResponse& r, const SurveyFilter& f, ResponseRow& row) {
+  if (!r.current || r.survey_id != f.survey_id) return false;
+  if ((f.from && r.at < f.from) || (f.to && r.at >= f.to)) return false;
+  if (!f.mode.empty() && r.mode != f.mode) return false;
+  const PublishedSurvey* latest = s.survey(f.survey_id);
+  if (!latest) return false;
+  const Ticket* t = r.ticket_id.empty() ? nullptr : s.ticket(r.ticket_id);
+  std::string channel = t ? to_id(t->channel) : "";
+  std::string course = t ? t->course_id : "";
+  const Agent* owner = t ? s.agent(t->assignee) : nullptr;
+  std::string tier = owner ? to_id(owner->role) : "";
+  if (!f.channel.empty() && channel != f.channel) return false;
+  if (!f.course_id.empty() && course != f.course_id) return false;
+  if (!f.tier.empty() && tier != f.tier) return false;
+  row = ResponseRow{};
+  row.response_id = r.response_id;
+  if (!channel.empty()) row.segments["channel"] = channel;
+  if (const Course* k = s.course(course)) row.segments["course"] = k->name;
+  if (!tier.empty()) row.segments["tier"] = tier;
+  if (owner) row.segments["agent"] = owner->name;  // QA scores and CSAT roll up per agent
+  row.segments["mode"] = r.mode;
+  // Answers to questions of the newest version only (ids are stable across versions).
+  for (auto it = r.answers.begin(); it != r.answers.end(); ++it) {
+    const Question* q = latest->schema.question(it.key());
+    if (!q) continue;
+    row.answers[it.key()] = *it;
+    if (!q->demographic.empty() && it->is_string()) row.segments[q->demographic] = it->get<std::string>();
+  }
+  return true;
+}
+
 std::vector<ResponseRow> survey_rows(const State& s, const SurveyFilter& f) {
   std::vector<ResponseRow> rows;
-  const PublishedSurvey* latest = s.survey(f.survey_id);
-  if (!latest) return rows;
-  for (const SurveyResponse& r : s.responses) {
-    if (!r.current || r.survey_id != f.survey_id) continue;
-    if ((f.from && r.at < f.from) || (f.to && r.at >= f.to)) continue;
-    if (!f.mode.empty() && r.mode != f.mode) continue;
-    const Ticket* t = r.ticket_id.empty() ? nullptr : s.ticket(r.ticket_id);
-    std::string channel = t ? to_id(t->channel) : "";
-    std::string course = t ? t->course_id : "";
-    const Agent* owner = t ? s.agent(t->assignee) : nullptr;
-    std::string tier = owner ? to_id(owner->role) : "";
-    if (!f.channel.empty() && channel != f.channel) continue;
-    if (!f.course_id.empty() && course != f.course_id) continue;
-    if (!f.tier.empty() && tier != f.tier) continue;
-    ResponseRow row;
-    row.response_id = r.response_id;
-    if (!channel.empty()) row.segments["channel"] = channel;
-    if (const Course* k = s.course(course)) row.segments["course"] = k->name;
-    if (!tier.empty()) row.segments["tier"] = tier;
-    if (owner) row.segments["agent"] = owner->name;  // QA scores and CSAT roll up per agent
-    row.segments["mode"] = r.mode;
-    // Answers to questions of the newest version only (ids are stable across versions).
-    for (auto it = r.answers.begin(); it != r.answers.end(); ++it) {
-      const Question* q = latest->schema.question(it.key());
-      if (!q) continue;
-      row.answers[it.key()] = *it;
-      if (!q->demographic.empty() && it->is_string()) row.segments[q->demographic] = it->get<std::string>();
-    }
-    rows.push_back(std::move(row));
-  }
+  ResponseRow row;
+  for (const SurveyResponse& r : s.responses)
+    if (response_row(s, r, f, row)) rows.push_back(std::move(row));
   return rows;
+}
+
+ResponseTable select_rows(const ResponseTable& t, const std::vector<bool>& keep) {
+  ResponseTable out;
+  size_t n = 0;
+  for (size_t i = 0; i < t.size() && i < keep.size(); ++i) n += keep[i];
+  auto pick = [&](const auto& v, auto& into) {
+    if (v.empty()) return;
+    into.reserve(n);
+    for (size_t i = 0; i < t.size() && i < keep.size(); ++i)
+      if (keep[i]) into.push_back(v[i]);
+  };
+  pick(t.ids, out.ids);
+  for (const ResponseColumn& c : t.columns) {
+    ResponseColumn k;
+    k.question = c.question;
+    k.type = c.type;
+    k.demographic = c.demographic;
+    k.options = c.options;
+    k.min = c.min;
+    k.max = c.max;
+    pick(c.num, k.num);
+    pick(c.code, k.code);
+    pick(c.mask, k.mask);
+    pick(c.text, k.text);
+    out.columns.push_back(std::move(k));
+  }
+  // Dictionaries anew, in order of first appearance among the kept rows, exactly as if
+  // the table had been built from those rows alone.
+  for (const SegmentColumn& g : t.segments) {
+    SegmentColumn k;
+    k.name = g.name;
+    k.code.reserve(n);
+    for (size_t i = 0; i < t.size() && i < keep.size(); ++i) {
+      if (!keep[i]) continue;
+      int32_t c = i < g.code.size() ? g.code[i] : -1;
+      k.code.push_back(c < 0 ? -1 : k.code_of(g.values[static_cast<size_t>(c)]));
+    }
+    bool any = false;
+    for (int32_t c : k.code) any = any || c >= 0;
+    if (any) out.segments.push_back(std::move(k));  // a segment only excluded rows had is absent
+  }
+  return out;
+}
+
+void SurveyColumns::rebuild(const State& s, const std::string& survey_id) {
+  const PublishedSurvey* latest = s.survey(survey_id);
+  survey_id_ = survey_id;
+  version_op_ = latest ? latest->op_id : "";
+  table_ = latest ? ResponseTable(latest->schema) : ResponseTable{};
+  at_.clear();
+  course_id_.clear();
+  groups_.clear();
+  seen_ = 0;
+  ++rebuilds_;
+}
+
+void SurveyColumns::sync(const State& s, const std::string& survey_id) {
+  const PublishedSurvey* latest = s.survey(survey_id);
+  bool full = false;
+  if (survey_id != survey_id_ || !latest || latest->op_id != version_op_ || s.responses.size() < seen_) {
+    rebuild(s, survey_id);
+    full = true;
+    if (!latest) return;
+  }
+  SurveyFilter all;
+  all.survey_id = survey_id;
+  // New responses are appended; one whose ticket (or response id) was answered before
+  // replaces a row, so the table is rebuilt from the counted responses (rare: a learner
+  // answering again, a resend, a change taken back).
+  for (size_t i = seen_; i < s.responses.size(); ++i) {
+    const SurveyResponse& r = s.responses[i];
+    if (r.survey_id != survey_id) continue;
+    bool fresh = groups_.insert(group_key(r)).second;
+    if (!fresh && !full) {
+      rebuild(s, survey_id);
+      full = true;
+      i = static_cast<size_t>(-1);  // again from the first response
+      continue;
+    }
+    if (!r.current) continue;
+    ResponseRow row;
+    if (!response_row(s, r, all, row)) continue;
+    table_.add(row);
+    at_.push_back(r.at);
+    const Ticket* t = r.ticket_id.empty() ? nullptr : s.ticket(r.ticket_id);
+    course_id_.push_back(t ? t->course_id : "");
+  }
+  seen_ = s.responses.size();
+}
+
+json SurveyColumns::stats(const State& s, const SurveyFilter& f) const {
+  const PublishedSurvey* latest = s.survey(survey_id_);
+  if (!latest) return json{{"error", "no survey " + survey_id_}};
+  bool filtered = f.from || f.to || !f.channel.empty() || !f.tier.empty() || !f.mode.empty() || !f.course_id.empty();
+  if (!filtered) return survey_stats(latest->schema, table_);
+  auto seg_is = [&](const char* name, const std::string& want, size_t i) {
+    if (want.empty()) return true;
+    const SegmentColumn* g = table_.segment(name);
+    if (!g || i >= g->code.size() || g->code[i] < 0) return false;
+    return g->values[static_cast<size_t>(g->code[i])] == want;
+  };
+  std::vector<bool> keep(table_.size());
+  for (size_t i = 0; i < table_.size(); ++i)
+    keep[i] = (!f.from || at_[i] >= f.from) && (!f.to || at_[i] < f.to) && seg_is("channel", f.channel, i) &&
+              seg_is("tier", f.tier, i) && seg_is("mode", f.mode, i) && (f.course_id.empty() || course_id_[i] == f.course_id);
+  return survey_stats(latest->schema, select_rows(table_, keep));
 }
 
 std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& rows) {
@@ -321,14 +434,15 @@ std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& ro
 
 json survey_rates(const State& s, const std::string& survey_id) {
   std::map<std::string, std::pair<int64_t, int64_t>> by_channel;  // sent, answered
+  std::unordered_set<std::string> sent_to;                       // tickets it was sent for
   for (const SurveySend& x : s.survey_sends)
-    if (x.survey_id == survey_id) ++by_channel[to_id(x.channel)].first;
+    if (x.survey_id == survey_id) {
+      ++by_channel[to_id(x.channel)].first;
+      sent_to.insert(x.ticket_id);
+    }
   for (const SurveyResponse& r : s.responses) {
-    if (!r.current || r.survey_id != survey_id || r.ticket_id.empty()) continue;
-    bool was_sent = false;
-    for (const SurveySend& x : s.survey_sends) was_sent = was_sent || (x.ticket_id == r.ticket_id && x.survey_id == survey_id);
-    const Ticket* t = s.ticket(r.ticket_id);
-    if (was_sent && t) ++by_channel[to_id(t->channel)].second;
+    if (!r.current || r.survey_id != survey_id || !sent_to.count(r.ticket_id)) continue;
+    if (const Ticket* t = s.ticket(r.ticket_id)) ++by_channel[to_id(t->channel)].second;
   }
   json out = json::object();
   int64_t sent = 0, answered = 0;

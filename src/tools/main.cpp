@@ -8,9 +8,11 @@
 #include <iterator>
 #include <string>
 
+#include "core/classify.h"
 #include "core/demo.h"
 #include "core/refund_policy.h"
 #include "core/survey.h"
+#include "core/utf8.h"
 #include "server/http_server.h"
 
 namespace {
@@ -41,7 +43,12 @@ int usage(FILE* to) {
                "      prints the statistics of the responses as JSON (docs/SURVEYS.md): per question n, mean, sd, median,\n"
                "      freq, top2box, nps, terms; Pearson and Spearman correlations; cross tabs by segment with chi-square.\n"
                "      CSV: header response_id, segment columns (channel, course, agent, category, priority) and one column\n"
-               "      per question id; empty cells are missing; multiple choice as \"a;b\". Exit 1 on a bad file.\n");
+               "      per question id; empty cells are missing; multiple choice as \"a;b\". Exit 1 on a bad file.\n"
+               "  edudesk classify\n"
+               "      reads one customer message per line on stdin (UTF-8) and prints one line per input line:\n"
+               "      category<TAB>priority, plus <TAB>supervisor when it should be flagged for the supervisor\n"
+               "      (docs/CLASSIFY.md). A blank line gives other<TAB>P4; a line that is not UTF-8 gives\n"
+               "      other<TAB>P3 and a warning on stderr. Exit 0.\n");
   return to == stderr ? 2 : 0;
 }
 
@@ -99,6 +106,29 @@ int cmd_refund_quote(int argc, char** argv) {
     if (line.find_first_not_of(" \t\r\f\v") == std::string::npos) continue;
     std::string out = edudesk::refund_quote_line(line, policy)
                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+// One output line per input line (so `paste` lines them up), flushed at once; exit 0.
+int cmd_classify(int argc, char** argv) {
+  if (argc > 2) {
+    std::fprintf(stderr, "edudesk classify: bad argument '%s'\n", argv[2]);
+    return usage(stderr);
+  }
+  std::string line;
+  long long n = 0;
+  while (std::getline(std::cin, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!edudesk::is_valid_utf8(line))
+      std::fprintf(stderr, "edudesk classify: line %lld: not valid UTF-8, classified as other/P3\n", n);
+    const edudesk::Classification c = edudesk::classify(line);
+    std::string out = std::string(edudesk::to_id(c.category)) + '\t' + edudesk::to_id(c.priority);
+    if (c.flag_supervisor) out += "\tsupervisor";
     out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
@@ -205,6 +235,7 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "refund-quote") return cmd_refund_quote(argc, argv);
   if (cmd == "survey-stats") return cmd_survey_stats(argc, argv);
+  if (cmd == "classify") return cmd_classify(argc, argv);
   if (cmd == "--help" || cmd == "help" || cmd == "-h") return usage(stdout);
   std::fprintf(stderr, "edudesk: unknown command '%s'\n", cmd.c_str());
   return usage(stderr);

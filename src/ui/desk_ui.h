@@ -150,6 +150,7 @@ class DeskUi {
     std::string course_id;
     int64_t revision = -1;  // the State the result was computed from
     nlohmann::json result, rates;
+    SurveyColumns columns;
   } stats_;
   struct SurveyDesigner {
     std::string for_op;  // the version the draft started from

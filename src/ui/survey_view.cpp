@@ -488,9 +488,11 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     ImGui::SameLine();
   }
   ImGui::NewLine();
-  // Recomputed only when the data or the filters changed.
+  // Recomputed only when the data or the filters changed, over columns kept in step
+  // with the State (new answers appended, not re-read).
   if (stats_.revision != s.revision) {
-    stats_.result = survey_stats(cur->schema, survey_rows(s, f));
+    stats_.columns.sync(s, stats_.survey_id);
+    stats_.result = stats_.columns.stats(s, f);
     stats_.rates = survey_rates(s, stats_.survey_id);
     stats_.revision = s.revision;
   }

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -573,10 +574,12 @@ TEST_CASE("health: /api/v1/health and /api/health report last_seq, the web app i
 
 TEST_CASE("storage: a full disk answers 503 storage_unavailable and acknowledges nothing, the next push succeeds") {
   Running r;
-  // The demo desk fills ~0.9 MB; a 1 MB cap leaves a little room.
-  r.restart({"--max-db-mb", "1"});
+  // A cap 1-2 MB above what the demo desk fills: room for a small batch, not a 2.4 MB one.
+  REQUIRE(r.server.stop(SIGTERM) == 0);
+  const int64_t used_mb = static_cast<int64_t>(std::filesystem::file_size(r.server.db()) / (1024 * 1024));
+  r.restart({"--max-db-mb", std::to_string(used_mb + 2)});
   int64_t before = last_seq(*r.c);
-  std::vector<Op> big = r.desk.ticket_with_replies(150, 8000);
+  std::vector<Op> big = r.desk.ticket_with_replies(300, 8000);
   sync::PushResponse res;
   HttpResult raw;
   CHECK_FALSE(r.desk.push(*r.c, "b-big", big, res, &raw));

@@ -50,6 +50,15 @@ struct SurveyDesk {
     return n;
   }
 };
+// The seeded demo desk up to kT0, with its survey answers.
+State demo_desk() {
+  DemoOptions opt;
+  opt.end = kT0;
+  State s;
+  Error e;
+  for (const Op& op : demo_ops(opt)) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
+  return s;
+}
 }  // namespace
 
 TEST_CASE("the shipped templates parse: CSAT, the full questionnaire, the call-back script, the QA checklist", "[survey]") {
@@ -149,11 +158,8 @@ TEST_CASE("the call-back script's skip logic: not reached, no further questions"
 }
 
 TEST_CASE("the demo desk has survey answers for the analytics", "[survey]") {
-  DemoOptions opt;
-  opt.end = kT0;
-  State s;
+  State s = demo_desk();
   Error e;
-  for (const Op& op : demo_ops(opt)) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
   json out;
   REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "csat"}}, kT0, out, e));
   CHECK(out["n"].get<int64_t>() > 50);
@@ -164,11 +170,8 @@ TEST_CASE("the demo desk has survey answers for the analytics", "[survey]") {
 }
 
 TEST_CASE("the CSV export opens in Excel and reads back to the same statistics", "[survey]") {
-  DemoOptions opt;
-  opt.end = kT0;
-  State s;
+  State s = demo_desk();
   Error e;
-  for (const Op& op : demo_ops(opt)) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
   for (const char* id : {"csat", "full", "callback"}) {
     INFO(id);
     json out;
@@ -192,4 +195,58 @@ TEST_CASE("the CSV export opens in Excel and reads back to the same statistics",
   CHECK(doc["responses"].size() == doc["stats"]["n"]);
   CHECK_FALSE(run_query(s, {{"type", "survey.export"}, {"survey_id", "csat"}, {"format", "xlsx"}}, kT0, out, e));
   CHECK(e.field == "format");
+}
+
+TEST_CASE("the survey columns stay in step with the state and filter like the row path", "[survey]") {
+  State s = demo_desk();
+  Error e;
+  SurveyColumns cols;
+  cols.sync(s, "csat");
+  SurveyFilter f;
+  f.survey_id = "csat";
+  auto same = [&](const SurveyFilter& filter) {
+    json a = cols.stats(s, filter), b = survey_stats(s.survey("csat")->schema, survey_rows(s, filter));
+    CHECK(a["n"] == b["n"]);
+    CHECK(a["questions"] == b["questions"]);
+    CHECK(a["crosstab"] == b["crosstab"]);
+  };
+  same(f);
+  SurveyFilter by_channel = f;
+  by_channel.channel = "chat";
+  same(by_channel);
+  SurveyFilter recent = f;
+  recent.from = kT0 - 14LL * 24 * 3600 * 1000;
+  same(recent);
+  SurveyFilter course = f;
+  course.course_id = s.courses[0].id;
+  same(course);
+  CHECK(cols.rebuilds() == 1);
+
+  // A new answer is appended, not rebuilt; a second answer to the same ticket rebuilds.
+  const Ticket* t = nullptr;
+  for (const Ticket& x : s.tickets) {
+    bool answered = false;
+    for (const SurveyResponse& r : s.responses) answered = answered || (r.ticket_id == x.id && r.survey_id == "csat");
+    if (!answered) { t = &x; break; }
+  }
+  REQUIRE(t);
+  PrefixIds ids("new-");
+  Context ctx{kT0, "a-wangmin", &ids};
+  Decision d;
+  REQUIRE(decide(s, {{"type", "survey.respond"}, {"survey_id", "csat"}, {"ticket_id", t->id},
+                     {"answers", {{"overall", 1}, {"speed", 1}, {"solved", "no"}}}}, ctx, d, e));
+  REQUIRE(apply(s, d.ops[0], e) == ApplyOutcome::applied);
+  size_t before = cols.table().size();
+  cols.sync(s, "csat");
+  CHECK(cols.table().size() == before + 1);
+  CHECK(cols.rebuilds() == 1);
+  same(f);
+  ctx.now = kT0 + 1000;
+  REQUIRE(decide(s, {{"type", "survey.respond"}, {"survey_id", "csat"}, {"ticket_id", t->id},
+                     {"answers", {{"overall", 5}, {"speed", 5}, {"solved", "yes"}}}}, ctx, d, e));
+  REQUIRE(apply(s, d.ops[0], e) == ApplyOutcome::applied);
+  cols.sync(s, "csat");
+  CHECK(cols.table().size() == before + 1);  // replaced, not added
+  CHECK(cols.rebuilds() == 2);
+  same(f);
 }
