@@ -40,6 +40,7 @@ constexpr const char* goodwill_offered = "goodwill.offered";
 constexpr const char* survey_published = "survey.published";  // a new version of a survey
 constexpr const char* survey_sent = "survey.sent";            // scheduled for a ticket's customer
 constexpr const char* survey_responded = "survey.responded";
+constexpr const char* survey_opened = "survey.opened";        // the learner opened the link (by the server)
 }  // namespace op_type
 
 struct Op {

@@ -26,6 +26,7 @@ struct SurveySend {
   std::string survey_id, ticket_id, customer_id;
   Channel channel = Channel::chat;
   Millis at = 0;
+  Millis opened_at = 0;  // when the learner first opened the link (0: not yet)
 };
 
 struct SurveyResponse {

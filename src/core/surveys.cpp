@@ -125,6 +125,18 @@ bool apply_survey_responded(State& s, const Op& op, Error& err) {
   return true;
 }
 
+bool apply_survey_opened(State& s, const Op& op, Error& err) {
+  if (op.by != "system") return fail(err, "forbidden", "by", "only the server records an opened survey link");
+  std::string send_id;
+  if (!read_string(op.data, "send_id", send_id, err, limits::id, true)) return false;
+  for (SurveySend& x : s.survey_sends)
+    if (x.id == send_id) {
+      if (x.opened_at == 0 || op.at < x.opened_at) x.opened_at = op.at;
+      return true;
+    }
+  return fail(err, "not_found", "send_id", "no survey send " + send_id);
+}
+
 bool unapply_survey_op(State& s, const std::string& op_id) {
   for (size_t i = 0; i < s.responses.size(); ++i)
     if (s.responses[i].op_id == op_id) {
@@ -434,10 +446,12 @@ std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& ro
 
 json survey_rates(const State& s, const std::string& survey_id) {
   std::map<std::string, std::pair<int64_t, int64_t>> by_channel;  // sent, answered
+  std::map<std::string, int64_t> opened;
   std::unordered_set<std::string> sent_to;                       // tickets it was sent for
   for (const SurveySend& x : s.survey_sends)
     if (x.survey_id == survey_id) {
       ++by_channel[to_id(x.channel)].first;
+      if (x.opened_at) ++opened[to_id(x.channel)];
       sent_to.insert(x.ticket_id);
     }
   for (const SurveyResponse& r : s.responses) {
@@ -445,13 +459,17 @@ json survey_rates(const State& s, const std::string& survey_id) {
     if (const Ticket* t = s.ticket(r.ticket_id)) ++by_channel[to_id(t->channel)].second;
   }
   json out = json::object();
-  int64_t sent = 0, answered = 0;
+  int64_t sent = 0, answered = 0, opened_all = 0;
   for (auto& [ch, v] : by_channel) {
-    out[ch] = {{"sent", v.first}, {"answered", v.second}, {"rate", v.first ? double(v.second) / double(v.first) : 0.0}};
+    out[ch] = {{"sent", v.first}, {"opened", opened[ch]}, {"answered", v.second},
+               {"rate", v.first ? double(v.second) / double(v.first) : 0.0}};
     sent += v.first;
     answered += v.second;
+    opened_all += opened[ch];
   }
-  out["all"] = {{"sent", sent}, {"answered", answered}, {"rate", sent ? double(answered) / double(sent) : 0.0}};
+  // Denominator of "rate": sent. Answers by phone or typed by an agent count without an opened link.
+  out["all"] = {{"sent", sent}, {"opened", opened_all}, {"answered", answered},
+                {"rate", sent ? double(answered) / double(sent) : 0.0}};
   return out;
 }
 

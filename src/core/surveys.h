@@ -18,6 +18,7 @@ namespace edudesk {
 bool apply_survey_published(State& s, const Op& op, Error& err);
 bool apply_survey_sent(State& s, const Op& op, Error& err);
 bool apply_survey_responded(State& s, const Op& op, Error& err);
+bool apply_survey_opened(State& s, const Op& op, Error& err);
 bool unapply_survey_op(State& s, const std::string& op_id);
 void add_surveys_image(const State& s, nlohmann::json& img);
 

@@ -157,13 +157,15 @@ bool SyncApi::open(bool demo, const std::string& demo_password, std::string& err
   if (!log_.load_tokens(tokens, err)) return false;
   sessions_.clear();
   for (auto& [hash, agent] : tokens) sessions_[hash] = agent;
+  if (!log_.secret("survey_links", link_secret_, err)) return false;
   last_seq_ = service_.last_seq();
   return true;
 }
 
 std::string SyncApi::route_of(const std::string& method, const std::string& path) {
   static const char* const kRoutes[] = {"/api/v1/login",  "/api/v1/push",    "/api/v1/pull",
-                                        "/api/v1/health", "/api/v1/metrics", "/api/health"};
+                                        "/api/v1/health", "/api/v1/metrics", "/api/health",
+                                        "/api/v1/survey-link", "/api/v1/learner/open", "/api/v1/learner/answer"};
   for (const char* r : kRoutes)
     if (path == r) return r;
   if (path.rfind("/api/", 0) == 0) return "/api/other";
@@ -326,6 +328,123 @@ void SyncApi::render_metrics(httplib::Response& res) {
   res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// ---- learners' survey links ------------------------------------------------------------
+
+std::string SyncApi::link_key(const std::string& send_id) const {
+  return hmac_sha256_hex(link_secret_, "survey-link:" + send_id).substr(0, 32);
+}
+
+namespace {
+bool parse_body(const httplib::Request& req, httplib::Response& res, json& j) {
+  if (req.body.size() > 256 * 1024) return fail(res, 413, "too_large", "the body is too large"), false;
+  if (sync::json_depth(req.body) > limits::max_json_depth) return fail(res, 400, "too_deep", "the JSON nests too deep"), false;
+  j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail(res, 400, "bad_json", "the body is not a JSON object"), false;
+  return true;
+}
+}  // namespace
+
+void SyncApi::survey_link(const httplib::Request& req, httplib::Response& res) {
+  std::string agent_id;
+  if (!authenticate(req, res, agent_id)) return;
+  json j;
+  if (!parse_body(req, res, j)) return;
+  std::string send_id = j.value("send_id", "");
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const SurveySend& x : service_.state().survey_sends)
+    if (x.id == send_id) {
+      std::string key = link_key(send_id);
+      return reply(res, 200, {{"send_id", send_id}, {"key", key}, {"path", "/?learner=" + send_id + "&key=" + key}});
+    }
+  fail(res, 404, "not_found", "no survey send '" + send_id + "' on the server (sync first?)");
+}
+
+const SurveySend* SyncApi::learner_send(const json& j, httplib::Response& res) {
+  auto sid = j.find("send_id");
+  auto key = j.find("key");
+  if (sid == j.end() || !sid->is_string() || key == j.end() || !key->is_string()) {
+    fail(res, 400, "bad_request", "send_id and key (strings) are required");
+    return nullptr;
+  }
+  const std::string send_id = sid->get<std::string>();
+  if (!equal_constant_time(key->get<std::string>(), link_key(send_id))) {
+    fail(res, 403, "bad_link", "this survey link is not valid");
+    return nullptr;
+  }
+  for (const SurveySend& x : service_.state().survey_sends)
+    if (x.id == send_id) return &x;
+  fail(res, 404, "not_found", "this survey is no longer available");
+  return nullptr;
+}
+
+void SyncApi::learner_open(const httplib::Request& req, httplib::Response& res) {
+  json j;
+  if (!parse_body(req, res, j)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  const SurveySend* x = learner_send(j, res);
+  if (!x) return;
+  const State& s = service_.state();
+  const PublishedSurvey* v = s.survey(x->survey_id);
+  const Ticket* t = s.ticket(x->ticket_id);
+  if (!v || !t) return fail(res, 404, "not_found", "this survey is no longer available");
+  // Only what the learner needs: the survey and which request it follows; no desk data.
+  const Course* k = s.course(t->course_id);
+  json out{{"send_id", x->id},
+           {"survey", survey_schema_json(v->schema)},
+           {"version_op", v->op_id},
+           {"ticket_number", t->number},
+           {"subject", t->subject},
+           {"course", k ? k->name : ""},
+           {"answered", false}};
+  for (const SurveyResponse& r : s.responses)
+    if (r.current && r.ticket_id == t->id && r.survey_id == x->survey_id && r.mode == "portal") out["answered"] = true;
+  if (x->opened_at == 0) {  // the first open counts for the response rate
+    Op op{"srv-open-" + x->id, op_type::survey_opened, now_ms(), "system", {{"send_id", x->id}}, {}};
+    sync::PushResult r;
+    std::string err;
+    if (!service_.append(op, r, err)) ++storage_failures_;
+    last_seq_ = service_.last_seq();
+  }
+  reply(res, 200, out);
+}
+
+void SyncApi::learner_answer(const httplib::Request& req, httplib::Response& res) {
+  json j;
+  if (!parse_body(req, res, j)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  const SurveySend* x = learner_send(j, res);
+  if (!x) return;
+  auto rid = j.find("response_id");
+  auto vop = j.find("version_op");
+  auto answers = j.find("answers");
+  if (rid == j.end() || !rid->is_string() || rid->get<std::string>().empty() || rid->get<std::string>().size() > 64 ||
+      vop == j.end() || !vop->is_string() || answers == j.end() || !answers->is_object())
+    return fail(res, 400, "bad_request", "response_id, version_op and answers are required");
+  const Ticket* t = service_.state().ticket(x->ticket_id);
+  if (!t) return fail(res, 404, "not_found", "this survey is no longer available");
+  // The Op is the server's, on the learner's behalf: the same response id and answers give
+  // the same Op id, so a resend is a duplicate, never a second count.
+  std::string content = x->id + "|" + rid->get<std::string>() + "|" + answers->dump();
+  Op op{"lrn-" + sha256_hex(content).substr(0, 32), op_type::survey_responded, now_ms(), t->customer_id,
+        {{"response_id", *rid}, {"version_op", *vop}, {"ticket_id", t->id}, {"mode", "portal"}, {"answers", *answers}},
+        {}};
+  sync::PushResult r;
+  std::string err;
+  if (!service_.append(op, r, err)) {
+    ++storage_failures_;
+    return fail(res, 503, "storage_unavailable", "your answers were not stored, they will be sent again: " + err);
+  }
+  last_seq_ = service_.last_seq();
+  if (r.verdict == sync::Verdict::rejected) {
+    res.status = 422;
+    res.set_content(json{{"ok", false}, {"error", {{"code", r.code}, {"field", r.field}, {"message", r.reason}}}}.dump(
+                        -1, ' ', false, json::error_handler_t::replace),
+                    "application/json");
+    return;
+  }
+  reply(res, 200, {{"response_id", *rid}, {"duplicate", r.verdict == sync::Verdict::duplicate}});
+}
+
 void SyncApi::install(httplib::Server& svr) {
   svr.Post("/api/v1/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
   // The push body is read through a receiver so the cap also holds for chunked or
@@ -363,6 +482,10 @@ void SyncApi::install(httplib::Server& svr) {
   svr.Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
   svr.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) { health(res); });
   svr.Get("/api/v1/metrics", [this](const httplib::Request&, httplib::Response& res) { render_metrics(res); });
+  svr.Post("/api/v1/survey-link", [this](const httplib::Request& req, httplib::Response& res) { survey_link(req, res); });
+  svr.Post("/api/v1/learner/open", [this](const httplib::Request& req, httplib::Response& res) { learner_open(req, res); });
+  svr.Post("/api/v1/learner/answer",
+           [this](const httplib::Request& req, httplib::Response& res) { learner_answer(req, res); });
 }
 
 std::string utc_now() {

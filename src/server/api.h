@@ -11,6 +11,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "server/metrics.h"
 #include "server/sqlite_log.h"
 #include "sync/service.h"
@@ -54,6 +56,14 @@ class SyncApi {
   void push(const httplib::Request& req, httplib::Response& res, const std::string& body);
   void pull(const httplib::Request& req, httplib::Response& res);
   void health(httplib::Response& res);
+  // Learners' survey links (issue 5): an agent asks for a send's link; the learner opens
+  // it and answers with the link's key, without an account and without seeing the desk.
+  void survey_link(const httplib::Request& req, httplib::Response& res);
+  void learner_open(const httplib::Request& req, httplib::Response& res);
+  void learner_answer(const httplib::Request& req, httplib::Response& res);
+  // The send behind {send_id, key}; fills a 403/404 and returns nullptr otherwise (holds mu_).
+  const SurveySend* learner_send(const nlohmann::json& body, httplib::Response& res);
+  std::string link_key(const std::string& send_id) const;
   void render_metrics(httplib::Response& res);
   // The agent behind the request's bearer token; fills a 401 and returns false otherwise.
   bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& agent_id);
@@ -73,6 +83,7 @@ class SyncApi {
   bool created_demo_accounts_ = false;
   std::chrono::steady_clock::time_point started_;
   Metrics metrics_;
+  std::string link_secret_;  // the key of survey links (secrets table)
   // the payment worker
   sync::PaymentProvider* provider_ = nullptr;
   std::thread payer_;

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,19 @@ bool verify_password(const std::string& password, const std::string& stored) {
   unsigned char got[kHashBytes];
   if (!pbkdf2(password, salt, static_cast<int>(iterations), got)) return false;
   return CRYPTO_memcmp(got, want.data(), kHashBytes) == 0;
+}
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), out, &len))
+    return "";
+  return to_hex(out, len);
+}
+
+bool equal_constant_time(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace edudesk::server

@@ -9,6 +9,10 @@ namespace edudesk::server {
 std::string random_hex(size_t bytes);
 
 std::string sha256_hex(const std::string& data);
+// HMAC-SHA256 of `data` under `key`, lowercase hex.
+std::string hmac_sha256_hex(const std::string& key, const std::string& data);
+// Compares two strings in time independent of where they differ.
+bool equal_constant_time(const std::string& a, const std::string& b);
 
 // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>" with a fresh 16-byte salt.
 // Empty if no randomness was available.

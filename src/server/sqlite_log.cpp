@@ -1,5 +1,7 @@
 #include "server/sqlite_log.h"
 
+#include "server/crypto.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -91,7 +93,8 @@ bool SqliteLog::open(const std::string& path, int64_t max_bytes, std::string& er
   if (
       !exec("CREATE TABLE IF NOT EXISTS ops(seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, json TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, agent_id TEXT NOT NULL, created_at INTEGER);"
-            "CREATE TABLE IF NOT EXISTS accounts(agent_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL);",
+            "CREATE TABLE IF NOT EXISTS accounts(agent_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS secrets(name TEXT PRIMARY KEY, value TEXT NOT NULL);",
             err))
     return close(), false;
   // Take the exclusive lock now, so a second server fails at start, not at its first push.
@@ -241,6 +244,26 @@ bool SqliteLog::put_token(const std::string& token_hash, const std::string& agen
   if (rc != SQLITE_DONE) err = describe(rc);
   sqlite3_finalize(st);
   return rc == SQLITE_DONE;
+}
+
+bool SqliteLog::secret(const std::string& name, std::string& value, std::string& err) {
+  sqlite3_stmt* st = nullptr;
+  if (!prepare("SELECT value FROM secrets WHERE name = ?", st, err)) return false;
+  sqlite3_bind_text(st, 1, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) return err = describe(rc), false;
+  value = random_hex(32);
+  if (value.empty()) return err = "no randomness (/dev/urandom)", false;
+  if (!prepare("INSERT INTO secrets(name, value) VALUES(?, ?)", st, err)) return false;
+  sqlite3_bind_text(st, 1, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return err = describe(rc), false;
+  return true;
 }
 
 bool SqliteLog::load_tokens(std::vector<std::pair<std::string, std::string>>& out, std::string& err) {

@@ -3,6 +3,7 @@
 //   ops(seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, json TEXT NOT NULL)  the op log
 //   tokens(token TEXT PRIMARY KEY, agent_id TEXT, created_at INTEGER)          sessions (token = SHA-256 of the bearer token)
 //   accounts(agent_id TEXT PRIMARY KEY, password_hash TEXT)                  salted PBKDF2-SHA256
+//   secrets(name TEXT PRIMARY KEY, value TEXT)                               server keys (survey links)
 // A batch of Ops is one transaction (BEGIN IMMEDIATE … COMMIT): when commit() returns
 // true the batch is on disk (fsynced WAL), so kill -9 right after cannot lose it.
 // Not thread-safe: the HTTP layer holds one mutex around every call.
@@ -44,6 +45,8 @@ class SqliteLog : public sync::ServerLog {
   bool get_account(const std::string& agent_id, std::string& password_hash, bool& found, std::string& err);
   bool put_token(const std::string& token_hash, const std::string& agent_id, int64_t created_at, std::string& err);
   bool load_tokens(std::vector<std::pair<std::string, std::string>>& out, std::string& err);  // (hash, agent)
+  // A server secret by name (e.g. the key of learners' survey links), made on first use.
+  bool secret(const std::string& name, std::string& value, std::string& err);
 
  private:
   bool exec(const char* sql, std::string& err);

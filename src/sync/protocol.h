@@ -23,6 +23,7 @@ struct PushResult {
   int64_t seq = 0;     // accepted or duplicate: its place in the server's log
   std::string code;    // rejected: machine-readable ("forbidden", "not_found", "bad_op", …)
   std::string reason;  // rejected: for people
+  std::string field;   // rejected: the field (or survey question) at fault, when known
 };
 
 struct PushRequest {

@@ -165,10 +165,32 @@ bool SyncService::record_payment(const PaymentDue& due, const PaymentOutcome& ou
     op.type = op_type::refund_payment_blocked;
     op.data = {{"refund_id", due.refund_id}, {"text", outcome.reason}};
   }
-  if (seq_of_.count(op.id)) return true;
-  op.hlc = clock_.tick(now);
+  PushResult result;
+  if (!append(op, result, err)) return false;
+  if (result.verdict == Verdict::rejected) return err = result.reason, false;
+  recorded = result.verdict == Verdict::accepted;
+  return true;
+}
+
+bool SyncService::append(const Op& op_in, PushResult& r, std::string& err) {
+  r = PushResult{};
+  r.id = op_in.id;
+  auto dup = seq_of_.find(op_in.id);
+  if (dup != seq_of_.end()) {
+    r.verdict = Verdict::duplicate;
+    r.seq = dup->second;
+    return true;
+  }
+  Op op = op_in;
+  op.hlc = clock_.tick(op.at);
   Error e;
-  if (apply(state_, op, e) != ApplyOutcome::applied) return err = e.message, false;
+  if (apply(state_, op, e) != ApplyOutcome::applied) {
+    r.verdict = Verdict::rejected;
+    r.code = e.code;
+    r.reason = e.message;
+    r.field = e.field;  // a learner's answer: the question it is about
+    return true;
+  }
   PulledOp p{last_seq_ + 1, op};
   if (!log_.commit({p}, err)) {
     std::string reopen_err;
@@ -177,7 +199,8 @@ bool SyncService::record_payment(const PaymentDue& due, const PaymentOutcome& ou
   }
   last_seq_ = p.seq;
   seq_of_[op.id] = p.seq;
-  recorded = true;
+  r.verdict = Verdict::accepted;
+  r.seq = p.seq;
   return true;
 }
 

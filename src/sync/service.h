@@ -76,6 +76,12 @@ class SyncService {
   int64_t settle_payments(PaymentProvider& provider, Millis now, std::string& err,
                           std::unique_lock<std::mutex>* held = nullptr);
 
+  // An Op the server makes itself for someone without an agent account (a learner's
+  // survey answer, a link opened): deduplicated by id, judged by `apply`, committed.
+  // `r` says accepted / duplicate / rejected (with the core's code); false only when the
+  // log failed (nothing kept).
+  bool append(const Op& op, PushResult& r, std::string& err);
+
   const State& state() const { return state_; }
   int64_t last_seq() const { return last_seq_; }
   const PushStats& stats() const { return stats_; }

@@ -76,6 +76,11 @@ void DeskUi::draw(Millis now) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   draw_top_bar(now);
+  if (learner_mode_) {
+    draw_learner(now);
+    ImGui::End();
+    return;
+  }
   if (phase_ != Phase::ready) {
     ImGui::Dummy(ImVec2(0, 40));
     const char* key = phase_ == Phase::starting ? "phase.starting" : "phase.storage_failed";

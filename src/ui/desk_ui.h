@@ -52,6 +52,14 @@ class DeskUi {
   // The browser wiped this desk's store; `lost` changes had not reached the server.
   void set_store_wiped(int64_t lost) { wiped_ = true; wiped_lost_ = lost; }
 
+  // Learner mode (issue 5): the page of a survey link shows only that survey, filled in by
+  // the learner; no desk data. The platform hands over the opened survey and the state of
+  // the answer ("opened", "saved", "sent", "refused", "offline_first").
+  void set_learner_mode() { learner_mode_ = true; }
+  void learner_opened(const nlohmann::json& open);
+  void learner_status(const std::string& code, const std::string& detail);
+  std::function<void(const std::string& body)> on_learner_submit;
+
   // Hands a file to the person (the browser's download); set by the platform.
   std::function<void(const std::string& filename, const std::string& mime, const std::string& data)> on_download;
 
@@ -79,12 +87,22 @@ class DeskUi {
   void draw_survey_form(const SurveySchema& s, nlohmann::json& answers);
   void draw_ticket_surveys(const Ticket& t, Millis now);
   void draw_survey_designer(const PublishedSurvey& cur, Millis now);
+  void draw_learner(Millis now);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
 
   Desk& desk_;
   int frames_wanted_ = 0;
+  bool learner_mode_ = false;
+  struct LearnerView {
+    nlohmann::json open;  // what /api/v1/learner/open answered (kept offline by the platform)
+    SurveySchema schema;
+    bool loaded = false, revising = false;
+    std::string status, detail;
+    nlohmann::json answers = nlohmann::json::object();
+    Error error;
+  } learner_;
   Phase phase_ = Phase::starting;
   std::string phase_message_;
 

@@ -86,9 +86,9 @@ void DeskUi::draw_survey_form(const SurveySchema& s, json& answers) {
       json& a = answers[q.id];
       auto radio_int = [&](int lo, int hi, const char* const* labels) {
         for (int v = lo; v <= hi; ++v) {
-          if (v > lo) ImGui::SameLine();
-          std::string label = labels ? labels[v - lo] : std::to_string(v);
-          label += "###" + q.id + "_" + std::to_string(v);
+          std::string text = labels ? labels[v - lo] : std::to_string(v);
+          if (v > lo) same_line_if_fits(ImGui::CalcTextSize(text.c_str()).x + ImGui::GetFrameHeight() + 12);  // wraps on a phone
+          std::string label = text + "###" + q.id + "_" + std::to_string(v);
           if (ImGui::RadioButton(label.c_str(), a.is_number_integer() && a.get<int>() == v)) a = v;
           widgets_note_last(label.c_str());
         }
@@ -96,8 +96,9 @@ void DeskUi::draw_survey_form(const SurveySchema& s, json& answers) {
       switch (q.type) {
         case QuestionType::likert5: {
           for (int v = 5; v >= 1; --v) {  // 非常满意 first, as the seeds' scale reads
-            if (v < 5) ImGui::SameLine();
-            std::string label = std::string(tr(("likert." + std::to_string(v)).c_str())) + "###" + q.id + "_" + std::to_string(v);
+            const char* text = tr(("likert." + std::to_string(v)).c_str());
+            if (v < 5) same_line_if_fits(ImGui::CalcTextSize(text).x + ImGui::GetFrameHeight() + 12);
+            std::string label = std::string(text) + "###" + q.id + "_" + std::to_string(v);
             if (ImGui::RadioButton(label.c_str(), a.is_number_integer() && a.get<int>() == v)) a = v;
             widgets_note_last(label.c_str());
           }
@@ -213,6 +214,8 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
       ImGui::TextWrapped("%s", f.error.message.c_str());  // names the question
       ImGui::PopStyleColor();
+      Error now_ok;
+      if (validate_answers(v->schema, f.answers, now_ok)) f.error = {};  // fixed: the message goes
     }
     ImGui::PopID();
   };
@@ -391,6 +394,72 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     }
   }
   ImGui::EndChild();
+  ImGui::EndChild();
+}
+
+// ---- learner mode ---------------------------------------------------------------------------
+
+void DeskUi::learner_opened(const json& open) {
+  learner_.open = open;
+  Error err;
+  learner_.loaded = open.contains("survey") && parse_survey_schema(open["survey"], learner_.schema, err);
+  if (!learner_.loaded) learner_.status = "refused";
+}
+
+void DeskUi::learner_status(const std::string& code, const std::string& detail) {
+  learner_.status = code;
+  learner_.detail = detail;
+  if (code == "sent") learner_.revising = false;
+}
+
+void DeskUi::draw_learner(Millis now) {
+  (void)now;
+  LearnerView& l = learner_;
+  ImGui::BeginChild("##learner", ImVec2(0, 0), false);
+  if (l.status == "offline_first") {
+    ImGui::TextWrapped("%s", tr("learner.offline_first"));
+  } else if (!l.loaded) {
+    if (l.status == "refused") ImGui::TextWrapped("%s", tr("learner.bad_link"));
+    else ImGui::TextDisabled("%s", tr("phase.starting"));
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+    ImGui::TextWrapped("%s", l.schema.title.c_str());
+    ImGui::PopStyleColor();
+    char about[512];
+    std::snprintf(about, sizeof about, tr("learner.about"), static_cast<long long>(l.open.value("ticket_number", 0)),
+                  l.open.value("subject", "").c_str());
+    ImGui::TextDisabled("%s", about);
+    if (!l.open.value("course", "").empty()) ImGui::TextDisabled("%s", l.open.value("course", "").c_str());
+    ImGui::Separator();
+    if (l.status == "sent" && !l.revising) {
+      ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("learner.thanks"));
+      if (ImGui::Button(lbl("learner.revise", "learner_revise").c_str())) l.revising = true;
+    } else {
+      draw_survey_form(l.schema, l.answers);
+      if (ImGui::Button(lbl("learner.submit", "learner_submit").c_str())) {
+        // Checked here as the server will, so the learner hears about a gap at once.
+        if (validate_answers(l.schema, l.answers, l.error)) {
+          json body{{"response_id", l.open.value("response_id", "")},
+                    {"version_op", l.open.value("version_op", "")},
+                    {"answers", l.answers}};
+          if (on_learner_submit) on_learner_submit(body.dump());
+        }
+      }
+      if (!l.error.code.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+        ImGui::TextWrapped("%s", l.error.message.c_str());
+        ImGui::PopStyleColor();
+        if (validate_answers(l.schema, l.answers, l.error)) l.error = {};  // fixed: the message goes
+      }
+    }
+    if (l.status == "saved") ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("learner.saved"));
+    if (l.status == "refused") {
+      json e = json::parse(l.detail, nullptr, false);
+      std::string why = e.is_object() ? e.value("message", "") : l.detail;
+      ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s %s", tr("learner.refused"), why.c_str());
+    }
+    ImGui::TextDisabled("%s", tr("learner.privacy"));
+  }
   ImGui::EndChild();
 }
 

@@ -1,7 +1,8 @@
 // Surveys end-to-end (issue 5): an agent fills in the call-back script on a ticket
 // (real clicks, skip logic live, Chinese through the IME), offline, and it reaches the
 // server; the analytics view shows the statistics; a supervisor changes the CSAT in
-// the designer and publishes version 2 while older answers keep version 1.
+// the designer and publishes version 2 while older answers keep version 1; a learner
+// answers from the survey link offline on a phone, and it reaches the server once.
 // Usage: node surveys.mjs --server PATH/TO/edudesk [--out DIR]
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,20 @@ mkdirSync(OUT, { recursive: true });
 
 const { proc: server, url } = await startServer(args.server);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+// Clicks a widget of the ticket panel, scrolling the panel (as a person would) until the
+// widget is wholly on screen: the call-back form grows below the fold as it is answered.
+const revealInPanel = async (page, id) => {
+  for (let i = 0; i < 15; i++) {
+    const w = (await widgets(page)).find((x) => x.id === id && x.visible);
+    const vh = page.viewportSize().height;
+    if (w && w.y >= 0 && w.y + w.h <= vh - 4) return w;
+    await page.mouse.move(1000, vh / 2);
+    await page.mouse.wheel(0, w && w.y < 0 ? -250 : 250);
+    await sleep(150);
+  }
+  return widget(page, id);
+};
+const clickInPanel = async (page, id) => { await revealInPanel(page, id); return click(page, id); };
 const settled = async (page) => {
   await page.evaluate(() => window.edudesk.syncNow());
   return until(async () => { const s = await query(page, { type: 'sync' }); return s.pending === 0 && !s.busy && s; }, 'sync settled', 20000);
@@ -34,29 +49,24 @@ try {
   await click(page, 'tab_surveys');
   await click(page, 'callback_form');
   await ctx.setOffline(true);
-  await click(page, 'reached_yes');
+  await clickInPanel(page, 'reached_yes');
   // Skip logic: the follow-up questions appear once the customer is reached.
-  await widget(page, 'satisfaction_5');
+  await revealInPanel(page, 'satisfaction_5');
   check(true, 'answering "已接通" shows the follow-up questions');
-  await click(page, 'survey_save');
+  await clickInPanel(page, 'survey_save');
   await sleep(300);
   const missing = (await widgets(page)).length && (await query(page, { type: 'survey.responses', ticket_id: t.ticket_id })).result
     .filter((r) => r.survey_id === 'callback').length;
   check(missing === 0, 'saving without the required answers stores nothing');
-  await click(page, 'solved_yes');
-  await click(page, 'satisfaction_5');
-  await click(page, 'follow_up_no');
-  const box = await widget(page, 'suggestion');
-  await page.mouse.click(box.x + 20, box.y + 10);
+  await clickInPanel(page, 'solved_yes');
+  await clickInPanel(page, 'satisfaction_5');
+  await clickInPanel(page, 'follow_up_no');
+  await clickInPanel(page, 'suggestion');
   await until(() => page.evaluate(() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'), 'the text box has focus');
   await imeType(page, cdp, 'xiwangduokai', '希望多开晚上的直播课');
   await sleep(200);
   await page.screenshot({ path: join(OUT, 'callback-form.png') });
-  // The form has grown below the panel: scroll it like a person would, then save.
-  await page.mouse.move(box.x + 20, box.y - 40);
-  await page.mouse.wheel(0, 600);
-  await sleep(300);
-  await click(page, 'survey_save');
+  await clickInPanel(page, 'survey_save');
   const saved = await until(async () => (await query(page, { type: 'survey.responses', ticket_id: t.ticket_id })).result
     .find((r) => r.survey_id === 'callback'), 'the call-back response');
   check(saved.mode === 'phone' && saved.answers.reached === 'yes' && saved.answers.satisfaction === 5 &&
@@ -107,6 +117,90 @@ try {
   const denied = await command(sup, { type: 'survey.respond', survey_id: 'csat', answers: { overall: 9 } });
   check(!denied.ok && denied.error.field === 'overall', 'an out-of-range answer is refused naming the question', JSON.stringify(denied.error));
   await ctxS.close();
+
+  // ---- a learner answers the CSAT from the link, offline, once
+  const login2 = await (await fetch(url + 'api/v1/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ agent_id: 'a-wangmin', password: 'edudesk' }) })).json();
+  // A send without an answer yet: from the server's log, as an agent would see it.
+  let after3 = 0;
+  const sends = [], answered = new Set();
+  for (;;) {
+    const p = await (await fetch(url + `api/v1/pull?after=${after3}&limit=1000`, { headers: { Authorization: 'Bearer ' + login2.token } })).json();
+    for (const { op } of p.ops) {
+      if (op.type === 'survey.sent' && op.data.survey_id === 'csat') sends.push(op);
+      if (op.type === 'survey.responded' && op.data.ticket_id) answered.add(op.data.ticket_id);
+    }
+    after3 = p.cursor;
+    if (!p.more) break;
+  }
+  const send = sends.find((x) => !answered.has(x.data.ticket_id));
+  const link = await (await fetch(url + 'api/v1/survey-link', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login2.token },
+    body: JSON.stringify({ send_id: send.id }) })).json();
+  check(link.path && link.path.includes(send.id), 'an agent gets the survey link of a send', JSON.stringify(link));
+  const forged = await fetch(url + 'api/v1/learner/open', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ send_id: send.id, key: '0'.repeat(32) }) });
+  check(forged.status === 403, 'a link with a wrong key is refused', String(forged.status));
+
+  const ctxL = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const learner = await ctxL.newPage();
+  const learnerApi = [];
+  learner.on('request', (r) => { if (r.url().includes('/api/')) learnerApi.push(new URL(r.url()).pathname); });
+  await learner.goto(url + link.path.slice(1));
+  await learner.waitForFunction(() => window.edudesk && window.edudesk.learner && window.edudesk.learner().status === 'opened', null, { timeout: 30000 });
+  await widget(learner, 'overall_5', 30000);
+  check(true, 'the link opens the survey alone, in the learner\'s phone layout');
+  check(!learnerApi.some((p) => p.includes('/pull') || p.includes('/login') || p.includes('/push')),
+        'the learner page never pulls the desk, logs in or pushes', learnerApi.join(' '));
+  check((await learner.evaluate(() => typeof window.edudesk.query)) === 'undefined', 'the learner page has no query into desk data');
+  // The app is kept by the service worker once it controls the page (first visit: after install).
+  await learner.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
+  await ctxL.setOffline(true);
+  await click(learner, 'learner_submit');
+  await sleep(300);
+  const gap = await widgets(learner);
+  check((await learner.evaluate(() => window.edudesk.learner().status)) === 'opened', 'submitting with a required question unanswered keeps nothing');
+  await click(learner, 'overall_2');
+  await click(learner, 'speed_3');
+  await click(learner, 'solved_partly');
+  await widget(learner, 'why_low_slow');  // skip logic: shown for the dissatisfied
+  await click(learner, 'why_low_slow');
+  await click(learner, 'learner_submit');
+  await learner.waitForFunction(() => window.edudesk.learner().status === 'saved', null, { timeout: 10000 });
+  await sleep(200);
+  await learner.screenshot({ path: join(OUT, 'learner-saved-offline.png') });
+  check(true, 'offline, the answers are kept on the phone ("已保存在本机")');
+  await learner.reload().catch(() => {});  // a reload while offline: the service worker serves the app
+  await learner.waitForFunction(() => window.edudesk && window.edudesk.learner && window.edudesk.learner().status === 'saved', null, { timeout: 30000 })
+    .then(() => check(true, 'after a reload offline the survey and the unsent answers are still there'),
+          () => check(false, 'after a reload offline the survey and the unsent answers are still there'));
+  await ctxL.setOffline(false);
+  await learner.evaluate(() => window.dispatchEvent(new Event('online')));
+  await learner.waitForFunction(() => window.edudesk.learner().status === 'sent', null, { timeout: 20000 });
+  await sleep(200);
+  await learner.screenshot({ path: join(OUT, 'learner-sent.png') });
+  // On the server: one response for the ticket, by the customer, from the portal.
+  let after4 = 0, mine = [];
+  for (;;) {
+    const p = await (await fetch(url + `api/v1/pull?after=${after4}&limit=1000`, { headers: { Authorization: 'Bearer ' + login2.token } })).json();
+    mine = mine.concat(p.ops.filter(({ op }) => op.type === 'survey.responded' && op.data.ticket_id === send.data.ticket_id).map(({ op }) => op));
+    after4 = p.cursor;
+    if (!p.more) break;
+  }
+  check(mine.length === 1 && mine[0].data.mode === 'portal' && mine[0].data.answers.overall === 2 &&
+        JSON.stringify(mine[0].data.answers.why_low) === '["slow"]', 'the server holds the learner\'s answer once', JSON.stringify(mine));
+  // A resend of the same answers (a lost reply, a second tab) counts once.
+  const cached = await learner.evaluate((sid) => JSON.parse(localStorage.getItem('edudesk.learner.' + sid)), send.id);
+  const again = await (await fetch(url + 'api/v1/learner/answer', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ send_id: send.id, key: link.key, response_id: cached.response_id, version_op: cached.version_op,
+                           answers: mine[0].data.answers }) })).json();
+  check(again.duplicate === true, 'resending the same answers is recognised as a duplicate', JSON.stringify(again));
+  const bad = await fetch(url + 'api/v1/learner/answer', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ send_id: send.id, key: link.key, response_id: cached.response_id, version_op: cached.version_op,
+                           answers: { overall: 7 } }) });
+  const badBody = await bad.json();
+  check(bad.status === 422 && badBody.error.field === 'overall', 'an out-of-range answer is refused naming the question', JSON.stringify(badBody));
+  await ctxL.close();
 } catch (e) {
   check(false, 'survey flow', e.stack);
 } finally {

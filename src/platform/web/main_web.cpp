@@ -13,6 +13,7 @@
 #include "imgui_impl_opengl3.h"
 #include "platform/backend.h"
 #include "platform/web/http_web.h"
+#include "platform/web/learner_web.h"
 #include "platform/web/page_api.h"
 #include "platform/web/storage_web.h"
 #include "platform/web/tabs_web.h"
@@ -36,7 +37,7 @@ App* g_app = nullptr;
 void frame() {
   App& app = *g_app;
   Millis now = platform::now_ms();
-  if (app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
+  if (app.driver && app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
   if (app.awaiting_first_pull) {
     const SyncStatus& st = app.driver->status();
     bool pulled = st.last_success > 0 || !app.desk->state().tickets.empty();
@@ -214,6 +215,34 @@ int main() {
   auto cfg = nlohmann::json::parse(cfg_text, nullptr, false);
   std::free(cfg_text);
   auto cfg_str = [&](const char* k) { return cfg.is_object() && cfg[k].is_string() ? cfg[k].get<std::string>() : std::string(); };
+  // A survey link: only that survey, answered by the learner; the desk is never opened.
+  std::string learner = platform::learner_params();
+  if (!learner.empty()) {
+    auto lp = nlohmann::json::parse(learner, nullptr, false);
+    app.ui->set_learner_mode();
+    app.ui->set_phase(ui::Phase::ready);
+    app.ui->on_learner_submit = [](const std::string& body) { platform::learner_submit(body); };
+    platform::learner_start(
+        lp.value("send_id", ""), lp.value("key", ""),
+        [](const std::string& open) {
+          g_app->ui->learner_opened(nlohmann::json::parse(open, nullptr, false));
+          platform::request_redraw();
+        },
+        [](const std::string& code, const std::string& detail) {
+          g_app->ui->learner_status(code, detail);
+          platform::request_redraw();
+        });
+    platform::install_learner_page_api();
+    // The service worker keeps the app for the learner too: the link opens offline later.
+    app.ui->on_update = [] { platform::apply_update(); };
+    platform::watch_updates([] {
+      g_app->ui->set_update_available();
+      platform::request_redraw();
+    });
+    js_fetch_font("fonts/edudesk-sc.otf");
+    emscripten_set_main_loop(frame, 0, 0);
+    return 0;
+  }
   app.transport = std::make_unique<platform::FetchTransport>(cfg_str("server"));
   app.driver = std::make_unique<SyncDriver>(*app.desk, *app.transport);
   app.desk->sign_in(cfg_str("agent"));

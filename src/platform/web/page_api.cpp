@@ -65,6 +65,14 @@ EM_JS(void, js_install_page_api, (), {
   };
 });
 
+EM_JS(void, js_install_learner_page_api, (), {
+  window.edudesk = {
+    ready: Promise.resolve(true),
+    widgets() { return JSON.parse(Module.ccall('edudesk_api_widgets', 'string', [], [])); },
+    learner() { return Module.edudeskLearner || { status: 'starting', detail: '' }; },
+  };
+});
+
 EM_JS(void, js_page_api_done, (int req, int ok, const char* message), {
   Module.edudeskApi.done(req, ok, UTF8ToString(message));
 });
@@ -127,6 +135,8 @@ void install_page_api(Desk& desk, SyncDriver& driver) {
   g_driver = &driver;
   js_install_page_api();
 }
+
+void install_learner_page_api() { js_install_learner_page_api(); }
 
 void mark_ready(bool ok, const char* reason) {
   g_ready = ok;

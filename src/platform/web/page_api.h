@@ -7,6 +7,9 @@ namespace edudesk::platform {
 
 // Installs window.edudesk; `ready` resolves when mark_ready() is called.
 void install_page_api(Desk& desk, SyncDriver& driver);
+// Learner mode: window.edudesk with `ready`, `widgets()` and `learner()` (the answer's
+// state: {status, detail}) only — no commands, no queries, nothing of the desk.
+void install_learner_page_api();
 void mark_ready(bool ok, const char* reason);
 // Resolves the promise of the command whose Ops went into `batch`.
 void page_api_batch_done(int64_t batch, bool ok, const std::string& message);
