@@ -13,6 +13,7 @@ const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "
                                      "refund.approve",    "refund.reject",     "refund.withdraw",
                                      "refund.review",     "goodwill.offer",    "policy.set",
                                      "survey.publish",    "survey.send",       "survey.respond",
+                                     "survey.set_timing",
                                      nullptr};
 
 namespace {

@@ -40,7 +40,8 @@ constexpr const char* goodwill_offered = "goodwill.offered";
 constexpr const char* survey_published = "survey.published";  // a new version of a survey
 constexpr const char* survey_sent = "survey.sent";            // scheduled for a ticket's customer
 constexpr const char* survey_responded = "survey.responded";
-constexpr const char* survey_opened = "survey.opened";        // the learner opened the link (by the server)
+constexpr const char* survey_opened = "survey.opened";
+constexpr const char* survey_timing_set = "survey.timing_set";  // when the CSAT goes out (supervisors)        // the learner opened the link (by the server)
 }  // namespace op_type
 
 struct Op {

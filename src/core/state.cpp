@@ -292,6 +292,7 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::survey_sent) ok = apply_survey_sent(s, op, err);
   else if (op.type == op_type::survey_responded) ok = apply_survey_responded(s, op, err);
   else if (op.type == op_type::survey_opened) ok = apply_survey_opened(s, op, err);
+  else if (op.type == op_type::survey_timing_set) ok = apply_survey_timing(s, op, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;

@@ -37,6 +37,10 @@ struct State {
   std::vector<PublishedSurvey> surveys;  // every version of every survey, by (hlc, op id)
   std::vector<SurveySend> survey_sends;
   std::vector<SurveyResponse> responses;  // in arrival order
+  // when a resolved ticket's CSAT goes out: "on_resolve" (at once) or "with_callback"
+  // (after the call-back is recorded); last writer by (hlc, op id) wins
+  std::string csat_timing = "on_resolve";
+  Stamp csat_timing_by;
   // per ticket and survey (or response id): positions in `responses`
   std::unordered_map<std::string, std::vector<size_t>> response_groups;
   // the latest version of a survey id, nullptr when none is published

@@ -103,7 +103,7 @@ std::string options_list(const std::vector<std::string>& options) {
 // ---- ResponseTable -----------------------------------------------------------------------
 
 const std::vector<std::string>& survey_segment_names() {
-  static const std::vector<std::string> kNames = {"channel", "course", "agent", "tier", "mode", "category", "priority"};
+  static const std::vector<std::string> kNames = {"channel", "course", "agent", "tier", "mode", "customer", "category", "priority"};
   return kNames;
 }
 

@@ -137,6 +137,20 @@ bool apply_survey_opened(State& s, const Op& op, Error& err) {
   return fail(err, "not_found", "send_id", "no survey send " + send_id);
 }
 
+bool apply_survey_timing(State& s, const Op& op, Error& err) {
+  if (op.by != "system" && role_of(s, op.by) != Role::supervisor)
+    return fail(err, "forbidden", "by", "only a supervisor may change when surveys go out");
+  std::string timing;
+  if (!read_string(op.data, "csat_timing", timing, err, 32, true)) return false;
+  if (timing != "on_resolve" && timing != "with_callback")
+    return fail(err, "invalid_value", "csat_timing", "csat_timing is on_resolve or with_callback");
+  if (s.csat_timing_by < op.stamp()) {  // the later setting wins, whatever the arrival order
+    s.csat_timing = timing;
+    s.csat_timing_by = op.stamp();
+  }
+  return true;
+}
+
 bool unapply_survey_op(State& s, const std::string& op_id) {
   for (size_t i = 0; i < s.responses.size(); ++i)
     if (s.responses[i].op_id == op_id) {
@@ -176,6 +190,7 @@ void add_surveys_image(const State& s, json& img) {
   for (const SurveySend& x : s.survey_sends) sends.push_back(x.id + "|" + x.survey_id + "|" + x.ticket_id);
   std::sort(sends.begin(), sends.end());
   img["survey_sends"] = sends;
+  img["csat_timing"] = s.csat_timing;
 }
 
 // ---- decide -----------------------------------------------------------------------------------
@@ -188,7 +203,7 @@ Op make_op(Context& ctx, const char* type, json data) {
 }  // namespace
 
 std::optional<Op> csat_send_on_resolve(const State& s, const Ticket& t, Context& ctx) {
-  if (!s.survey("csat")) return std::nullopt;
+  if (!s.survey("csat") || s.csat_timing != "on_resolve") return std::nullopt;
   for (const SurveySend& x : s.survey_sends)
     if (x.ticket_id == t.id && x.survey_id == "csat") return std::nullopt;  // once per ticket
   return make_op(ctx, op_type::survey_sent, json{{"survey_id", "csat"}, {"ticket_id", t.id}});
@@ -213,6 +228,16 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
     Op op = make_op(ctx, op_type::survey_published, json{{"survey", body}});
     out.result = {{"survey_id", schema.id}, {"version_op", op.id}};
     out.ops.push_back(std::move(op));
+    return true;
+  }
+  if (type == "survey.set_timing") {
+    if (role_of(s, ctx.actor) != Role::supervisor)
+      return fail(err, "forbidden", "type", "only a supervisor may change when surveys go out");
+    std::string timing;
+    if (!read_string(cmd, "csat_timing", timing, err, 32, true)) return false;
+    if (timing != "on_resolve" && timing != "with_callback")
+      return fail(err, "invalid_value", "csat_timing", "csat_timing is on_resolve or with_callback");
+    out.ops.push_back(make_op(ctx, op_type::survey_timing_set, json{{"csat_timing", timing}}));
     return true;
   }
   if (type == "survey.send") {
@@ -248,6 +273,12 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
     Op op = make_op(ctx, op_type::survey_responded, std::move(data));
     out.result = {{"response_id", response_id}, {"version", v->schema.version}};
     out.ops.push_back(std::move(op));
+    // "With the call-back": the CSAT goes out once the call-back is recorded.
+    if (survey_id == "callback" && s.csat_timing == "with_callback" && !ticket_id.empty() && s.survey("csat")) {
+      bool sent = false;
+      for (const SurveySend& x : s.survey_sends) sent = sent || (x.ticket_id == ticket_id && x.survey_id == "csat");
+      if (!sent) out.ops.push_back(make_op(ctx, op_type::survey_sent, json{{"survey_id", "csat"}, {"ticket_id", ticket_id}}));
+    }
     return true;
   }
   known = false;
@@ -270,6 +301,9 @@ bool response_row(const State& s, const SurveyResponse& r, const SurveyFilter& f
   if (!f.channel.empty() && channel != f.channel) return false;
   if (!f.course_id.empty() && course != f.course_id) return false;
   if (!f.tier.empty() && tier != f.tier) return false;
+  const Customer* who = s.customer(r.customer_id);
+  std::string customer = who ? (who->is_parent ? "parent" : "learner") : "";
+  if (!f.customer.empty() && customer != f.customer) return false;
   row = ResponseRow{};
   row.response_id = r.response_id;
   if (!channel.empty()) row.segments["channel"] = channel;
@@ -277,6 +311,7 @@ bool response_row(const State& s, const SurveyResponse& r, const SurveyFilter& f
   if (!tier.empty()) row.segments["tier"] = tier;
   if (owner) row.segments["agent"] = owner->name;  // QA scores and CSAT roll up per agent
   row.segments["mode"] = r.mode;
+  if (!customer.empty()) row.segments["customer"] = customer;
   // Answers to questions of the newest version only (ids are stable across versions).
   for (auto it = r.answers.begin(); it != r.answers.end(); ++it) {
     const Question* q = latest->schema.question(it.key());
@@ -387,7 +422,8 @@ void SurveyColumns::sync(const State& s, const std::string& survey_id) {
 json SurveyColumns::stats(const State& s, const SurveyFilter& f) const {
   const PublishedSurvey* latest = s.survey(survey_id_);
   if (!latest) return json{{"error", "no survey " + survey_id_}};
-  bool filtered = f.from || f.to || !f.channel.empty() || !f.tier.empty() || !f.mode.empty() || !f.course_id.empty();
+  bool filtered = f.from || f.to || !f.channel.empty() || !f.tier.empty() || !f.mode.empty() || !f.course_id.empty() ||
+                  !f.customer.empty();
   if (!filtered) return survey_stats(latest->schema, table_);
   auto seg_is = [&](const char* name, const std::string& want, size_t i) {
     if (want.empty()) return true;
@@ -398,7 +434,8 @@ json SurveyColumns::stats(const State& s, const SurveyFilter& f) const {
   std::vector<bool> keep(table_.size());
   for (size_t i = 0; i < table_.size(); ++i)
     keep[i] = (!f.from || at_[i] >= f.from) && (!f.to || at_[i] < f.to) && seg_is("channel", f.channel, i) &&
-              seg_is("tier", f.tier, i) && seg_is("mode", f.mode, i) && (f.course_id.empty() || course_id_[i] == f.course_id);
+              seg_is("tier", f.tier, i) && seg_is("mode", f.mode, i) && seg_is("customer", f.customer, i) &&
+              (f.course_id.empty() || course_id_[i] == f.course_id);
   return survey_stats(latest->schema, select_rows(table_, keep));
 }
 
@@ -525,7 +562,7 @@ bool run_survey_query(const State& s, const json& q, Millis, json& out, Error& e
     if (!read_string(q, "survey_id", f.survey_id, err, limits::id, true) || !read_int(q, "from", f.from, err, false) ||
         !read_int(q, "to", f.to, err, false) || !read_string(q, "course_id", f.course_id, err, limits::id, false) ||
         !read_string(q, "channel", f.channel, err, 16, false) || !read_string(q, "tier", f.tier, err, 16, false) ||
-        !read_string(q, "mode", f.mode, err, 16, false))
+        !read_string(q, "mode", f.mode, err, 16, false) || !read_string(q, "customer", f.customer, err, 16, false))
       return false;
     const PublishedSurvey* p = s.survey(f.survey_id);
     if (!p) return fail(err, "not_found", "survey_id", "no survey " + f.survey_id);

@@ -19,12 +19,14 @@ bool apply_survey_published(State& s, const Op& op, Error& err);
 bool apply_survey_sent(State& s, const Op& op, Error& err);
 bool apply_survey_responded(State& s, const Op& op, Error& err);
 bool apply_survey_opened(State& s, const Op& op, Error& err);
+bool apply_survey_timing(State& s, const Op& op, Error& err);
 bool unapply_survey_op(State& s, const std::string& op_id);
 void add_surveys_image(const State& s, nlohmann::json& img);
 
 // ---- decide -----------------------------------------------------------------------------------
 // survey.publish {survey}, survey.send {ticket_id, survey_id}, survey.respond
-// {survey_id, answers, response_id?, ticket_id?, mode?}. `known` is false for other types.
+// {survey_id, answers, response_id?, ticket_id?, mode?}, survey.set_timing {csat_timing}.
+// `known` is false for other types.
 bool decide_survey_command(const State& s, const std::string& type, const nlohmann::json& cmd, Context& ctx,
                            Decision& out, Error& err, bool& known);
 // The survey.sent Op that resolving `t` schedules (the CSAT, once per ticket), if any.
@@ -35,6 +37,7 @@ struct SurveyFilter {
   std::string survey_id;
   Millis from = 0, to = 0;  // 0 = open
   std::string course_id, channel, tier, mode;
+  std::string customer;  // "learner" or "parent" (the customer segment); "" = both
 };
 // The counted responses of `f` as rows with their segments: channel, course, tier (the
 // ticket assignee's role), mode, and the survey's demographic answers.

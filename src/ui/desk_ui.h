@@ -165,7 +165,7 @@ class DeskUi {
   struct SurveyStatsView {
     std::string survey_id, segment;
     int channel = -1, tier = -1, days = 0;  // days: 0 = all time, else the last N days
-    std::string course_id;
+    std::string course_id, customer;
     int64_t revision = -1;  // the State the result was computed from
     nlohmann::json result, rates;
     SurveyColumns columns;

@@ -64,6 +64,17 @@ void freq_bars(const Question& q, const json& freq, int64_t n) {
   }
 }
 
+// A segment's value in words: a channel, a role, 学员/家长, a demographic option's label.
+std::string segment_value(const SurveySchema& s, const std::string& segment, const std::string& v) {
+  if (segment == "channel") return tr_enum("channel", v.c_str());
+  if (segment == "tier") return tr_enum("role", v.c_str());
+  if (segment == "customer") return tr(("survey.customer." + v).c_str());
+  if (segment == "mode") return tr(("survey.mode." + v).c_str());
+  for (const Question* q : s.all_questions())
+    if (q->demographic == segment) return value_label(*q, v);
+  return v;
+}
+
 ImU32 heat(double r) {  // blue (−1) … white (0) … red (+1)
   float t = static_cast<float>(std::clamp(r, -1.0, 1.0));
   ImVec4 c = t >= 0 ? ImVec4(1, 1 - 0.75f * t, 1 - 0.75f * t, 1) : ImVec4(1 + 0.75f * t, 1 + 0.45f * t, 1, 1);
@@ -533,8 +544,41 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       }
     ImGui::EndCombo();
   }
+  same_line_if_fits(150);
+  static const char* const kCustomers[] = {"", "learner", "parent"};
+  ImGui::SetNextItemWidth(150);
+  std::string who = std::string(tr("survey.customer")) + tr("punct.colon") +
+                    (stats_.customer.empty() ? tr("filter.all") : tr(("survey.customer." + stats_.customer).c_str()));
+  if (begin_combo("##survey_customer", who.c_str())) {
+    for (const char* c : kCustomers) {
+      std::string item = std::string(*c ? tr(("survey.customer." + std::string(c)).c_str()) : tr("filter.all")) +
+                         "###customer_" + (*c ? c : "all");
+      if (ImGui::Selectable(item.c_str(), stats_.customer == c)) {
+        stats_.customer = c;
+        stats_.revision = -1;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  const Agent* me = s.agent(desk_.actor());
+  if (me && me->role == Role::supervisor) {  // when the CSAT goes out after a ticket
+    same_line_if_fits(220);
+    ImGui::SetNextItemWidth(220);
+    std::string timing = std::string(tr(("survey.timing." + s.csat_timing).c_str()));
+    if (begin_combo("##csat_timing", timing.c_str())) {
+      for (const char* t : {"on_resolve", "with_callback"})
+        if (ImGui::Selectable((std::string(tr(("survey.timing." + std::string(t)).c_str())) + "###timing_" + t).c_str(),
+                              s.csat_timing == t) &&
+            s.csat_timing != t) {
+          Error e;
+          submit({{"type", "survey.set_timing"}, {"csat_timing", t}}, now, &e);
+        }
+      ImGui::EndCombo();
+    }
+  }
   SurveyFilter f;
   f.survey_id = stats_.survey_id;
+  f.customer = stats_.customer;
   if (stats_.channel >= 0) f.channel = to_id(kChannels[stats_.channel]);
   if (stats_.tier >= 0) f.tier = to_id(kRoles[stats_.tier]);
   f.course_id = stats_.course_id;
@@ -550,6 +594,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       if (!f.tier.empty()) q["tier"] = f.tier;
       if (!f.course_id.empty()) q["course_id"] = f.course_id;
       if (f.from) q["from"] = f.from;
+      if (!f.customer.empty()) q["customer"] = f.customer;
       json out;
       Error e;
       if (run_query(s, q, now, out, e)) on_download(out["filename"], out["mime"], out["text"]);
@@ -581,7 +626,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     if (q_open) {
       ImGui::BeginChild("##survey_questions", ImVec2(0, 0), false);
       for (const Question* q : cur->schema.all_questions()) {
-        const json& qs = r["questions"].value(q->id, json::object());
+        const json qs = r.value("questions", json::object()).value(q->id, json::object());
         ImGui::PushID(q->id.c_str());
         ImGui::SeparatorText(q->text.c_str());
         int64_t n = qs.value("n", 0);
@@ -611,8 +656,8 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     if (c_open) {
       // Cross analysis: means per group and the chi-square test, for one segment.
       std::vector<std::string> segments;
-      for (auto it = r.value("crosstab", json::object()).begin(); it != r.value("crosstab", json::object()).end(); ++it)
-        segments.push_back(it.key());
+      const json crosstab = r.value("crosstab", json::object());
+      for (auto it = crosstab.begin(); it != crosstab.end(); ++it) segments.push_back(it.key());
       if (!segments.empty()) {
         if (std::find(segments.begin(), segments.end(), stats_.segment) == segments.end()) stats_.segment = segments[0];
         ImGui::SetNextItemWidth(180);
@@ -623,25 +668,26 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
               stats_.segment = g;
           ImGui::EndCombo();
         }
-        const json& ct = r["crosstab"][stats_.segment];
+        const json& ct = crosstab[stats_.segment];
         if (ImGui::BeginTable("##cross", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
           ImGui::TableSetupColumn(tr("survey.question"), 0, 2.0f);
           ImGui::TableSetupColumn(tr("survey.groups"), 0, 3.0f);
-          ImGui::TableSetupColumn("χ²", ImGuiTableColumnFlags_WidthFixed, 70);
+          ImGui::TableSetupColumn(tr("survey.chi2"), ImGuiTableColumnFlags_WidthFixed, 70);
           ImGui::TableSetupColumn("df", ImGuiTableColumnFlags_WidthFixed, 36);
           ImGui::TableSetupColumn("p", ImGuiTableColumnFlags_WidthFixed, 70);
           ImGui::TableHeadersRow();
           for (const Question* q : cur->schema.all_questions()) {
             if (!ct.contains(q->id)) continue;
-            const json& cq = ct[q->id];
+            const json& cq = ct.at(q->id);
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", q->text.c_str());
             ImGui::TableNextColumn();
             std::string groups;
-            for (auto g = cq["groups"].begin(); g != cq["groups"].end(); ++g) {
-              groups += g.key() + " n=" + std::to_string(g->value("n", 0));
-              if (g->contains("mean") && (*g)["mean"].is_number()) groups += " " + num((*g)["mean"]);
+            const json groups_json = cq.value("groups", json::object());
+            for (auto g = groups_json.begin(); g != groups_json.end(); ++g) {
+              groups += segment_value(cur->schema, stats_.segment, g.key()) + " n=" + std::to_string(g->value("n", 0));
+              if (g->contains("mean") && g->at("mean").is_number()) groups += " " + num(g->at("mean"));
               groups += "；";
             }
             ImGui::TextWrapped("%s", groups.c_str());
@@ -666,8 +712,9 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       std::vector<const Question*> items;
       for (const Question* q : cur->schema.all_questions())
         if (is_numeric(q->type)) items.push_back(q);
-      const json& pe = r["correlation"].value("pearson", json::object());
-      const json& sp = r["correlation"].value("spearman", json::object());
+      const json corr = r.value("correlation", json::object());
+      const json pe = corr.value("pearson", json::object());
+      const json sp = corr.value("spearman", json::object());
       float cell = std::clamp((ImGui::GetContentRegionAvail().x - 140) / std::max<float>(1, static_cast<float>(items.size())), 28.0f, 64.0f);
       ImVec2 origin = ImGui::GetCursorScreenPos();
       ImDrawList* dl = ImGui::GetWindowDrawList();

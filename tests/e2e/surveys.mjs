@@ -90,9 +90,15 @@ try {
   const stats = (await query(page, { type: 'survey.stats', survey_id: 'csat' })).result;
   check(stats.n > 50 && stats.questions.overall.mean > 1 && stats.questions.overall.mean < 5, `CSAT: n = ${stats.n}, mean ${stats.questions.overall.mean.toFixed(2)}`);
   await page.screenshot({ path: join(OUT, 'survey-stats.png') });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await click(page, 'survey_tab_cross');
+  await sleep(300);
+  await page.screenshot({ path: join(OUT, 'survey-cross.png') });
   await click(page, 'survey_tab_corr');
   await sleep(300);
   await page.screenshot({ path: join(OUT, 'survey-correlation.png') });
+  check(pageErrors.length === 0, 'the cross analysis and correlation tabs draw without an error', pageErrors.join(' | '));
   await ctx.close();
 
   // ---- the supervisor's designer: a new question, published as version 2

@@ -250,3 +250,29 @@ TEST_CASE("the survey columns stay in step with the state and filter like the ro
   CHECK(cols.rebuilds() == 2);
   same(f);
 }
+
+TEST_CASE("the CSAT can go out with the call-back instead of on resolve; customers filter learners from parents", "[survey]") {
+  SurveyDesk k;
+  CHECK_FALSE(k.run({{"type", "survey.set_timing"}, {"csat_timing", "with_callback"}}, "a-1"));
+  CHECK(k.err.code == "forbidden");
+  CHECK_FALSE(k.run({{"type", "survey.set_timing"}, {"csat_timing", "weekly"}}, "a-sup"));
+  CHECK(k.err.field == "csat_timing");
+  REQUIRE(k.run({{"type", "survey.set_timing"}, {"csat_timing", "with_callback"}}, "a-sup"));
+  REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}, "a-1", kT0 + 10));
+  CHECK(k.d.ops.size() == 1);  // no CSAT yet
+  REQUIRE(k.respond({{"reached", "yes"}, {"solved", "yes"}, {"satisfaction", 4}}, "callback", kT0 + 20));
+  REQUIRE(k.d.ops.size() == 2);
+  CHECK(k.d.ops[1].type == op_type::survey_sent);
+  CHECK(survey_rates(k.s, "csat")["all"]["sent"] == 1);
+
+  State s = demo_desk();
+  json all, parents, learners;
+  Error e;
+  REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "csat"}}, kT0, all, e));
+  REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "csat"}, {"customer", "parent"}}, kT0, parents, e));
+  REQUIRE(run_query(s, {{"type", "survey.stats"}, {"survey_id", "csat"}, {"customer", "learner"}}, kT0, learners, e));
+  CHECK(parents["n"].get<int64_t>() > 0);
+  CHECK(learners["n"].get<int64_t>() > 0);
+  CHECK(parents["n"].get<int64_t>() + learners["n"].get<int64_t>() == all["n"].get<int64_t>());
+  CHECK(all["crosstab"].contains("customer"));
+}
