@@ -59,6 +59,12 @@ class DeskUi {
   void learner_opened(const nlohmann::json& open);
   void learner_status(const std::string& code, const std::string& detail);
   std::function<void(const std::string& body)> on_learner_submit;
+  // An agent asks the server for a survey send's learner link (the platform copies it to
+  // the clipboard); the answer comes back through survey_link_ready (url, or "" and why).
+  std::function<void(const std::string& send_id)> on_survey_link;
+  void survey_link_ready(const std::string& send_id, const std::string& url, const std::string& error) {
+    link_ = {send_id, url, error};
+  }
 
   // Hands a file to the person (the browser's download); set by the platform.
   std::function<void(const std::string& filename, const std::string& mime, const std::string& data)> on_download;
@@ -95,6 +101,7 @@ class DeskUi {
   Desk& desk_;
   int frames_wanted_ = 0;
   bool learner_mode_ = false;
+  struct { std::string send_id, url, error; } link_;  // the last survey link asked for
   struct LearnerView {
     nlohmann::json open;  // what /api/v1/learner/open answered (kept offline by the platform)
     SurveySchema schema;
@@ -166,6 +173,7 @@ class DeskUi {
     std::string survey_id, segment;
     int channel = -1, tier = -1, days = 0;  // days: 0 = all time, else the last N days
     std::string course_id, customer;
+    std::vector<std::string> sample;  // QA: tickets drawn for review
     int64_t revision = -1;  // the State the result was computed from
     nlohmann::json result, rates;
     SurveyColumns columns;

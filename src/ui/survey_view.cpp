@@ -202,6 +202,22 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
     ImGui::PopID();
   }
   if (!any) ImGui::TextDisabled("%s", tr("survey.none_for_ticket"));
+  // The learner's link for each survey sent on this ticket: copied, to pass on by WeChat or SMS.
+  for (const SurveySend& x : s.survey_sends) {
+    if (x.ticket_id != t.id) continue;
+    const PublishedSurvey* v = s.survey(x.survey_id);
+    std::string label = std::string(tr("survey.copy_link")) + (v ? " · " + v->schema.title : "") + "###link_" + x.survey_id;
+    if (ImGui::SmallButton(label.c_str()) && on_survey_link) {
+      link_ = {x.id, "", ""};
+      on_survey_link(x.id);
+    }
+    if (link_.send_id == x.id) {
+      ImGui::SameLine();
+      if (!link_.error.empty()) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", tr("survey.link_failed"));
+      else if (!link_.url.empty()) ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("survey.link_copied"));
+      if (!link_.url.empty()) ImGui::TextDisabled("%s", link_.url.c_str());
+    }
+  }
 
   // The call-back script (any agent, on the phone) and the quality review (supervisors).
   auto form = [&](const char* survey_id, SurveyForm& f, const char* header_key, const char* header_id,
@@ -328,6 +344,19 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
             break;
           }
           ImGui::PopID();
+        }
+        if (q.type == QuestionType::single) {  // a demographic item is a segment of the cross analysis
+          ImGui::SameLine();
+          ImGui::SetNextItemWidth(150);
+          std::string cur_demo = q.demographic.empty() ? tr("survey.demographic.none") : tr(("segment." + q.demographic).c_str());
+          if (begin_combo("##demographic", cur_demo.c_str())) {
+            for (const char* dm : {"", "age_group", "gender", "occupation"}) {
+              std::string item = std::string(*dm ? tr(("segment." + std::string(dm)).c_str()) : tr("survey.demographic.none")) +
+                                 "###demo_" + (*dm ? dm : "none");
+              if (ImGui::Selectable(item.c_str(), q.demographic == dm)) q.demographic = dm;
+            }
+            ImGui::EndCombo();
+          }
         }
         if (ImGui::SmallButton(lbl("survey.add_option", "add_option").c_str())) {
           int n = static_cast<int>(q.options.size()) + 1;
@@ -617,6 +646,43 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
                 static_cast<long long>(all.value("sent", 0)), static_cast<long long>(all.value("answered", 0)),
                 100.0 * all.value("rate", 0.0));
   ImGui::TextDisabled("%s", head);
+  if (ImGui::IsItemHovered()) {  // per channel: sent, opened (the learner's link), answered
+    ImGui::BeginTooltip();
+    for (auto it = stats_.rates.begin(); it != stats_.rates.end(); ++it) {
+      if (it.key() == "all") continue;
+      ImGui::Text(tr("survey.rate_line"), tr_enum("channel", it.key().c_str()), static_cast<long long>(it->value("sent", 0)),
+                  static_cast<long long>(it->value("opened", 0)), static_cast<long long>(it->value("answered", 0)),
+                  100.0 * it->value("rate", 0.0));
+    }
+    ImGui::EndTooltip();
+  }
+  if (cur->schema.kind == "qa_review") {
+    // Quality review: a sample of closed tickets nobody has scored yet, newest first.
+    ImGui::SameLine();
+    if (ImGui::SmallButton(lbl("survey.qa_sample", "qa_sample").c_str())) {
+      stats_.sample.clear();
+      std::vector<const Ticket*> closed;
+      for (const Ticket& t : s.tickets) {
+        if (t.status != Status::closed && t.status != Status::resolved) continue;
+        bool scored = false;
+        for (const SurveyResponse& r : s.responses) scored = scored || (r.ticket_id == t.id && r.survey_id == cur->schema.id);
+        if (!scored) closed.push_back(&t);
+      }
+      // Spread over the list (every k-th), so one agent's day does not fill the sample.
+      size_t step = std::max<size_t>(1, closed.size() / 5);
+      for (size_t i = 0; i < closed.size() && stats_.sample.size() < 5; i += step) stats_.sample.push_back(closed[i]->id);
+    }
+    for (const std::string& id : stats_.sample) {
+      const Ticket* t = s.ticket(id);
+      if (!t) continue;
+      const Agent* a = s.agent(t->assignee);
+      std::string row = "#" + std::to_string(t->number) + " " + t->subject + (a ? " · " + a->name : "") + "###sample_" + id;
+      if (ImGui::Selectable(row.c_str(), false)) {
+        selected_ = t->id;
+        view_ = View::tickets;
+      }
+    }
+  }
 
   if (ImGui::BeginTabBar("##survey_tabs")) {
     std::string t1 = lbl("survey.tab_questions", "survey_tab_questions"), t2 = lbl("survey.tab_cross", "survey_tab_cross"),

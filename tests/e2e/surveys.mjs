@@ -73,6 +73,10 @@ try {
         saved.answers.suggestion === '希望多开晚上的直播课', 'the call-back answers are stored as typed', JSON.stringify(saved.answers));
   await ctx.setOffline(false);
   await settled(page);
+  // The learner's link of this ticket's CSAT, copied from the tab for WeChat or SMS.
+  await clickInPanel(page, 'link_csat');
+  const copied = await until(() => page.evaluate(() => window.Module && Module.edudeskLastSurveyLink), 'the survey link');
+  check(/\?learner=[^&]+&key=[0-9a-f]{32}$/.test(copied), 'the agent copies the learner\'s survey link from the ticket', copied);
   const login = await (await fetch(url + 'api/v1/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ agent_id: 'a-zhaolei', password: 'edudesk' }) })).json();
   let after = 0, found = 0;
@@ -120,6 +124,19 @@ try {
   check(added && added.text === '您对授课老师满意吗', 'the designer published version 2 with the new question', JSON.stringify(added));
   const old = (await query(sup, { type: 'survey.responses', survey_id: 'csat' })).result;
   check(old.length > 0 && old.every((r) => r.version === 1), 'earlier answers keep version 1');
+  // Quality review: draw a sample of closed tickets, score one with the checklist.
+  await click(sup, 'survey_pick');
+  await click(sup, 'survey_qa');
+  await click(sup, 'qa_sample');
+  const sample = await until(async () => (await widgets(sup)).find((w) => w.id.startsWith('sample_') && w.visible), 'a QA sample');
+  const reviewed = sample.id.slice('sample_'.length);
+  await click(sup, sample.id);
+  await click(sup, 'tab_surveys');
+  await clickInPanel(sup, 'qa_form');
+  for (const id of ['greeting_5', 'empathy_4', 'correct_5', 'promise_kept']) await clickInPanel(sup, id);
+  await clickInPanel(sup, 'qa_save');
+  const qa = await until(async () => (await query(sup, { type: 'survey.responses', survey_id: 'qa', ticket_id: reviewed })).result[0], 'the QA review');
+  check(qa.answers.greeting === 5 && qa.answers.empathy === 4 && qa.answers.promise === 'kept', 'a supervisor scores a sampled ticket with the QA checklist', JSON.stringify(qa.answers));
   const denied = await command(sup, { type: 'survey.respond', survey_id: 'csat', answers: { overall: 9 } });
   check(!denied.ok && denied.error.field === 'overall', 'an out-of-range answer is refused naming the question', JSON.stringify(denied.error));
   await ctxS.close();

@@ -18,4 +18,9 @@ void learner_start(const std::string& send_id, const std::string& key, std::func
 // Keeps {response_id, version_op, answers} here and sends it (again on reconnect).
 void learner_submit(const std::string& body_json);
 
+// For agents: asks the server for a send's learner link with the desk's bearer token and
+// copies the full address to the clipboard; `done` gets (url, "") or ("", reason).
+void request_survey_link(const std::string& token, const std::string& send_id,
+                         std::function<void(const std::string& url, const std::string& error)> done);
+
 }  // namespace edudesk::platform

@@ -250,6 +250,12 @@ int main() {
   app.driver->on_token = [](const std::string& token) { platform::save_meta("token", token); };
   app.driver->on_change = [] { platform::request_redraw(); };
   app.ui->set_sync(app.driver.get());
+  app.ui->on_survey_link = [](const std::string& send_id) {
+    platform::request_survey_link(g_app->driver->token(), send_id, [send_id](const std::string& url, const std::string& error) {
+      g_app->ui->survey_link_ready(send_id, url, error);
+      platform::request_redraw();
+    });
+  };
   platform::watch_network(
       [](bool online) { g_app->driver->set_online(online, platform::now_ms()); },
       [](double usage, double quota) {
