@@ -3,12 +3,14 @@
 // only by submitting Commands; it holds nothing but view state (filters, drafts).
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/desk.h"
 #include "app/i18n.h"
 #include "app/sync_driver.h"
+#include "core/classify.h"
 #include "core/query.h"
 #include "core/refunds.h"
 #include "core/surveys.h"
@@ -193,6 +195,9 @@ class DeskUi {
     std::string customer_search, customer_id, name, phone, subject, text, course_id;
     bool is_parent = false, new_customer = false;
     int channel = 0, category = 5, priority = 2;
+    bool category_set = false, priority_set = false;  // chosen by the agent: not re-classified
+    std::string classified_text;                      // subject + text last classified
+    std::optional<Classification> suggestion;
     Error error;
   } form_;
 

@@ -1,7 +1,10 @@
 // The "new ticket" form: find or add the customer, channel, subject, text.
 #include <algorithm>
 
+#include <cstdio>
+
 #include "app/i18n.h"
+#include "core/classify.h"
 #include "core/utf8.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -90,13 +93,39 @@ void DeskUi::draw_new_ticket(Millis now) {
   field_label("field.channel");
   enum_combo("##channel", "channel", kChannels, f.channel, false);
   field_label("field.category");
-  enum_combo("##category", "category", kCategories, f.category, false);
+  if (enum_combo("##category", "category", kCategories, f.category, false)) f.category_set = true;
   field_label("field.priority");
-  enum_combo("##priority", "priority", kPriorities, f.priority, false);
+  if (enum_combo("##priority", "priority", kPriorities, f.priority, false)) f.priority_set = true;
   field_label("field.subject");
   ImGui::InputText("##subject", &f.subject);
   field_label("field.text");
   ImGui::InputTextMultiline("##text", &f.text, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
+  // Classified from what the customer wrote, as it is typed; what the agent chose stays.
+  std::string content = f.subject + "\n" + f.text;
+  if (content != f.classified_text) {
+    f.classified_text = content;
+    f.suggestion = Classifier::builtin().classify(content);
+    if (f.subject.empty() && f.text.empty()) f.suggestion.reset();
+    if (f.suggestion) {
+      auto index_of = [](const auto& all, auto v) {
+        int i = 0;
+        for (auto x : all) {
+          if (x == v) return i;
+          ++i;
+        }
+        return 0;
+      };
+      if (!f.category_set) f.category = index_of(kCategories, f.suggestion->category);
+      if (!f.priority_set) f.priority = index_of(kPriorities, f.suggestion->priority);
+    }
+  }
+  if (f.suggestion) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, tr("new.classified"), tr_enum("category", to_id(f.suggestion->category)),
+                  tr_enum("priority", to_id(f.suggestion->priority)));
+    ImGui::TextDisabled("%s", buf);
+    if (f.suggestion->flag_supervisor) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", tr("new.flag_supervisor"));
+  }
   error_line(f.error);
 
   ImGui::Separator();

@@ -66,6 +66,7 @@ try {
   check(created.customer === '周杰伦', 'the new ticket belongs to the new customer typed through the IME', created.customer);
   const detail = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
   check(detail.timeline[0].text === '第十讲的视频一直黑屏', 'the description was typed into the ticket', detail.timeline[0]?.text);
+  check(created.category === 'technical', 'the form classified the ticket from its text (a black video: technical)', created.category);
   await until(async () => (await query(page, { type: 'storage' })).pending_ops === 0, 'ops durable');
   check(true, 'the new ticket is durable in IndexedDB');
 
