@@ -133,8 +133,8 @@ void Desk::settle_peer(const std::vector<std::string>& acknowledged, const std::
   sync::PushRequest req;  // the mirrored outbox entries these answer
   sync::PushResponse resp;
   for (const Op& op : sync_.outbox()) req.ops.push_back(op);
-  for (const std::string& id : acknowledged) resp.results.push_back({id, sync::Verdict::accepted, 0, "", ""});
-  for (const RejectedRecord& r : rejected) resp.results.push_back({r.id, sync::Verdict::rejected, 0, r.code, r.reason});
+  for (const std::string& id : acknowledged) resp.results.push_back({id, sync::Verdict::accepted, 0, "", "", ""});
+  for (const RejectedRecord& r : rejected) resp.results.push_back({r.id, sync::Verdict::rejected, 0, r.code, r.reason, ""});
   sync_.on_push_answer(req, resp);
   take_back(rejected, req.ops);
 }

@@ -1,15 +1,6 @@
 #include "core/enums.h"
 
 namespace edudesk {
-namespace {
-template <typename E, size_t N>
-std::optional<E> parse_in(const E (&all)[N], std::string_view s) {
-  for (E v : all)
-    if (s == to_id(v)) return v;
-  return std::nullopt;
-}
-}  // namespace
-
 const char* to_id(Category v) {
   switch (v) {
     case Category::course_quality: return "course_quality";
@@ -62,11 +53,11 @@ const char* to_id(Role v) {
   return "junior";
 }
 
-std::optional<Category> parse_category(std::string_view s) { return parse_in(kCategories, s); }
-std::optional<Priority> parse_priority(std::string_view s) { return parse_in(kPriorities, s); }
-std::optional<Status> parse_status(std::string_view s) { return parse_in(kStatuses, s); }
-std::optional<Channel> parse_channel(std::string_view s) { return parse_in(kChannels, s); }
-std::optional<Role> parse_role(std::string_view s) { return parse_in(kRoles, s); }
+std::optional<Category> parse_category(std::string_view s) { return parse_id(kCategories, s); }
+std::optional<Priority> parse_priority(std::string_view s) { return parse_id(kPriorities, s); }
+std::optional<Status> parse_status(std::string_view s) { return parse_id(kStatuses, s); }
+std::optional<Channel> parse_channel(std::string_view s) { return parse_id(kChannels, s); }
+std::optional<Role> parse_role(std::string_view s) { return parse_id(kRoles, s); }
 
 bool status_change_allowed(Status from, Status to) {
   if (from == to) return false;

@@ -21,6 +21,14 @@ constexpr Channel kChannels[] = {Channel::chat, Channel::phone, Channel::email, 
                                  Channel::forum};
 constexpr Role kRoles[] = {Role::junior, Role::mid, Role::senior, Role::tech_support, Role::supervisor};
 
+// The value of `all` whose to_id is `s` (every closed vocabulary of the desk reads ids this way).
+template <typename E, size_t N>
+std::optional<E> parse_id(const E (&all)[N], std::string_view s) {
+  for (E v : all)
+    if (s == to_id(v)) return v;
+  return std::nullopt;
+}
+
 const char* to_id(Category v);
 const char* to_id(Priority v);
 const char* to_id(Status v);

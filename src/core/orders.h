@@ -83,6 +83,11 @@ struct Goodwill {
   Millis at = 0;
 };
 
+constexpr RefundStatus kRefundStatuses[] = {RefundStatus::quoted, RefundStatus::awaiting_approval,
+                                             RefundStatus::approved, RefundStatus::paid,
+                                             RefundStatus::rejected, RefundStatus::withdrawn};
+constexpr GoodwillKind kGoodwillKinds[] = {GoodwillKind::coupon, GoodwillKind::extension};
+
 const char* to_id(RefundStatus s);
 const char* to_id(RefundStep s);
 const char* to_id(GoodwillKind k);

@@ -85,8 +85,9 @@ Fen pro_rata(Fen paid, int64_t lessons, int64_t total) {
 
 bool is_fault_rule(RefundRule r) { return r == RefundRule::platform_fault || r == RefundRule::personal; }
 
-// junior < mid < senior < supervisor; tech_support sits below them all (no refund authority).
-int rank(Role r) {
+}  // namespace
+
+int authority_rank(Role r) {
   switch (r) {
     case Role::junior: return 0;
     case Role::mid: return 1;
@@ -96,6 +97,8 @@ int rank(Role r) {
   }
   return -1;
 }
+
+namespace {
 
 std::string n(int64_t v) { return std::to_string(v); }
 
@@ -134,18 +137,9 @@ const char* to_id(RefundRule r) {
   return "personal";
 }
 
-std::optional<RefundReason> parse_refund_reason(std::string_view s) {
-  for (RefundReason r : {RefundReason::personal, RefundReason::quality_mismatch, RefundReason::technical_failure,
-                         RefundReason::duplicate_purchase})
-    if (s == to_id(r)) return r;
-  return std::nullopt;
-}
+std::optional<RefundReason> parse_refund_reason(std::string_view s) { return parse_id(kRefundReasons, s); }
 
-std::optional<RefundRule> parse_refund_rule(std::string_view s) {
-  for (RefundRule r : {RefundRule::cooling_off, RefundRule::duplicate, RefundRule::platform_fault, RefundRule::personal})
-    if (s == to_id(r)) return r;
-  return std::nullopt;
-}
+std::optional<RefundRule> parse_refund_rule(std::string_view s) { return parse_id(kRefundRules, s); }
 
 const Authority& RefundPolicy::authority(Role r) const {
   static const Authority kNone{0, false, 0, 0};
@@ -367,7 +361,7 @@ bool quote_refund(const RefundPolicy& p, const RefundFacts& f, Role agent_role, 
   if (q.needs_approval) {
     q.approver_role = Role::supervisor;  // supervisors always decide; also the answer above a supervisor
     for (Role r : {Role::junior, Role::mid, Role::senior, Role::supervisor}) {
-      if (rank(r) > rank(agent_role) && may_approve(p, r, q.refund_fen, q.rule)) {
+      if (authority_rank(r) > authority_rank(agent_role) && may_approve(p, r, q.refund_fen, q.rule)) {
         q.approver_role = r;
         break;
       }

@@ -20,6 +20,11 @@ using Fen = int64_t;  // money is integer fen (分), never floating point
 enum class RefundReason { personal, quality_mismatch, technical_failure, duplicate_purchase };
 enum class RefundRule { cooling_off, duplicate, platform_fault, personal };
 
+constexpr RefundReason kRefundReasons[] = {RefundReason::personal, RefundReason::quality_mismatch,
+                                           RefundReason::technical_failure, RefundReason::duplicate_purchase};
+constexpr RefundRule kRefundRules[] = {RefundRule::cooling_off, RefundRule::duplicate, RefundRule::platform_fault,
+                                       RefundRule::personal};
+
 const char* to_id(RefundReason r);
 const char* to_id(RefundRule r);
 std::optional<RefundReason> parse_refund_reason(std::string_view s);
@@ -88,6 +93,9 @@ struct RefundQuote {
 // approver_role is then the lowest role above `agent_role` whose authority covers it
 // (one step to the one who can decide, never a chain).
 bool quote_refund(const RefundPolicy& p, const RefundFacts& f, Role agent_role, RefundQuote& out, Error& err);
+
+// junior < mid < senior < supervisor; tech_support below them all (no refund authority).
+int authority_rank(Role r);
 
 // May `role` approve `q` (amount and rule) under `p`?
 bool may_approve(const RefundPolicy& p, Role role, Fen refund_fen, RefundRule rule);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/enums.h"
 #include "core/error.h"
 
 namespace edudesk {
@@ -20,6 +21,9 @@ namespace edudesk {
 // likert5: 非常满意 5 … 非常不满意 1; nps: 0..10; rating: 1..5; number: any number in
 // [min, max]; single: one option value; multiple: a list of option values; text: free text.
 enum class QuestionType { likert5, nps, single, multiple, rating, number, text };
+constexpr QuestionType kQuestionTypes[] = {QuestionType::likert5, QuestionType::nps,    QuestionType::single,
+                                           QuestionType::multiple, QuestionType::rating, QuestionType::number,
+                                           QuestionType::text};
 const char* to_id(QuestionType t);
 std::optional<QuestionType> parse_question_type(std::string_view s);
 // Numeric items (the ones with mean, sd, median, correlations): likert5, nps, rating, number.

@@ -272,12 +272,7 @@ const char* to_id(QuestionType t) {
   return "text";
 }
 
-std::optional<QuestionType> parse_question_type(std::string_view s) {
-  for (QuestionType t : {QuestionType::likert5, QuestionType::nps, QuestionType::single, QuestionType::multiple,
-                         QuestionType::rating, QuestionType::number, QuestionType::text})
-    if (s == to_id(t)) return t;
-  return std::nullopt;
-}
+std::optional<QuestionType> parse_question_type(std::string_view s) { return parse_id(kQuestionTypes, s); }
 
 bool is_numeric(QuestionType t) {
   return t == QuestionType::likert5 || t == QuestionType::nps || t == QuestionType::rating ||

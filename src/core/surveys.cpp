@@ -586,7 +586,9 @@ bool run_survey_query(const State& s, const json& q, Millis, json& out, Error& e
       }
       return true;
     }
-    out = survey_stats(p->schema, survey_rows(s, f));
+    SurveyColumns columns;  // the one way statistics are computed, here as in the view
+    columns.sync(s, f.survey_id);
+    out = columns.stats(s, f);
     out["rates"] = survey_rates(s, f.survey_id);
     return true;
   }

@@ -305,24 +305,20 @@ void SyncApi::render_metrics(httplib::Response& res) {
   out += "edudesk_push_ops_total{verdict=\"accepted\"} " + std::to_string(st.accepted) + "\n";
   out += "edudesk_push_ops_total{verdict=\"duplicate\"} " + std::to_string(st.duplicate) + "\n";
   out += "edudesk_push_ops_total{verdict=\"rejected\"} " + std::to_string(st.rejected) + "\n";
-  out += "# HELP edudesk_storage_failures_total Requests answered 503 because the store refused a read or write.\n"
-         "# TYPE edudesk_storage_failures_total counter\n"
-         "edudesk_storage_failures_total " + std::to_string(storage_failures_.load()) + "\n";
-  out += "# HELP edudesk_last_seq The sequence number of the newest op in the log.\n"
-         "# TYPE edudesk_last_seq gauge\n"
-         "edudesk_last_seq " + std::to_string(last_seq_.load()) + "\n";
-  out += "# HELP edudesk_sessions Bearer tokens the server accepts.\n"
-         "# TYPE edudesk_sessions gauge\n"
-         "edudesk_sessions " + std::to_string(sessions) + "\n";
-  out += "# HELP edudesk_uptime_seconds Seconds since the server started.\n"
-         "# TYPE edudesk_uptime_seconds gauge\n"
-         "edudesk_uptime_seconds " + std::to_string(up) + "\n";
-  out += "# HELP edudesk_refund_outcomes_total Refund payments and blocks the server recorded since start.\n"
-         "# TYPE edudesk_refund_outcomes_total counter\n"
-         "edudesk_refund_outcomes_total " + std::to_string(payments_recorded_.load()) + "\n";
-  out += "# HELP edudesk_refunds_waiting_for_provider Approved refunds the provider could not take yet.\n"
-         "# TYPE edudesk_refunds_waiting_for_provider gauge\n"
-         "edudesk_refunds_waiting_for_provider " + std::to_string(payments_waiting_.load()) + "\n";
+  // One gauge or counter: its help line, its type and its value.
+  auto metric = [&out](const char* name, const char* type, const char* help, int64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  metric("edudesk_storage_failures_total", "counter",
+         "Requests answered 503 because the store refused a read or write.", storage_failures_.load());
+  metric("edudesk_last_seq", "gauge", "The sequence number of the newest op in the log.", last_seq_.load());
+  metric("edudesk_sessions", "gauge", "Bearer tokens the server accepts.", static_cast<int64_t>(sessions));
+  metric("edudesk_uptime_seconds", "gauge", "Seconds since the server started.", up);
+  metric("edudesk_refund_outcomes_total", "counter", "Refund payments and blocks the server recorded since start.",
+         payments_recorded_.load());
+  metric("edudesk_refunds_waiting_for_provider", "gauge", "Approved refunds the provider could not take yet.",
+         payments_waiting_.load());
   out += metrics_.render();
   res.set_header("Cache-Control", "no-store");
   res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");

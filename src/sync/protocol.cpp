@@ -157,7 +157,7 @@ bool parse_push_request(const std::string& body, PushRequest& out, std::vector<P
       out.ops.push_back(std::move(op));
     } else {
       std::string id = oj.is_object() && oj.contains("id") && oj["id"].is_string() ? oj["id"].get<std::string>() : "";
-      bad.push_back({id, Verdict::rejected, 0, e.code, e.message});
+      bad.push_back({id, Verdict::rejected, 0, e.code, e.message, e.field});
     }
   }
   return true;

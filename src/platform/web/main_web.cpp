@@ -215,6 +215,15 @@ int main() {
   auto cfg = nlohmann::json::parse(cfg_text, nullptr, false);
   std::free(cfg_text);
   auto cfg_str = [&](const char* k) { return cfg.is_object() && cfg[k].is_string() ? cfg[k].get<std::string>() : std::string(); };
+  // The service worker keeps the app (a desk and a learner's link alike open offline later);
+  // a new version is offered, never forced. The CJK font follows the first frame.
+  app.ui->on_update = [] { platform::apply_update(); };
+  platform::watch_updates([] {
+    g_app->ui->set_update_available();
+    platform::request_redraw();
+  });
+  js_fetch_font("fonts/edudesk-sc.otf");
+
   // A survey link: only that survey, answered by the learner; the desk is never opened.
   std::string learner = platform::learner_params();
   if (!learner.empty()) {
@@ -233,13 +242,6 @@ int main() {
           platform::request_redraw();
         });
     platform::install_learner_page_api();
-    // The service worker keeps the app for the learner too: the link opens offline later.
-    app.ui->on_update = [] { platform::apply_update(); };
-    platform::watch_updates([] {
-      g_app->ui->set_update_available();
-      platform::request_redraw();
-    });
-    js_fetch_font("fonts/edudesk-sc.otf");
     emscripten_set_main_loop(frame, 0, 0);
     return 0;
   }
@@ -267,12 +269,6 @@ int main() {
         shown_usage = u;
         shown_quota = q;
       });
-
-  app.ui->on_update = [] { platform::apply_update(); };
-  platform::watch_updates([] {
-    g_app->ui->set_update_available();
-    platform::request_redraw();
-  });
 
   platform::install_page_api(*app.desk, *app.driver);
   platform::on_store_result([](int64_t batch, bool ok, const std::string& err) {
@@ -317,7 +313,6 @@ int main() {
     }
     platform::request_redraw();
   });
-  js_fetch_font("fonts/edudesk-sc.otf");
   // Sync and ages need a heartbeat even when nobody touches the desk and the frame
   // loop idles: once a second, without drawing unless something changed.
   emscripten_set_interval([](void*) {

@@ -69,7 +69,7 @@ EM_JS(void, js_install_learner_page_api, (), {
   window.edudesk = {
     ready: Promise.resolve(true),
     widgets() { return JSON.parse(Module.ccall('edudesk_api_widgets', 'string', [], [])); },
-    learner() { return Module.edudeskLearner || { status: 'starting', detail: '' }; },
+    learner() { return Module.edudeskLearner || { status: 'starting', detail: "" }; },
   };
 });
 
