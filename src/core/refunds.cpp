@@ -35,17 +35,8 @@ const char* to_id(RefundStep s) {
 }
 const char* to_id(GoodwillKind k) { return k == GoodwillKind::coupon ? "coupon" : "extension"; }
 
-std::optional<RefundStatus> parse_refund_status(std::string_view s) {
-  for (RefundStatus v : {RefundStatus::quoted, RefundStatus::awaiting_approval, RefundStatus::approved,
-                         RefundStatus::paid, RefundStatus::rejected, RefundStatus::withdrawn})
-    if (s == to_id(v)) return v;
-  return std::nullopt;
-}
-std::optional<GoodwillKind> parse_goodwill_kind(std::string_view s) {
-  if (s == "coupon") return GoodwillKind::coupon;
-  if (s == "extension") return GoodwillKind::extension;
-  return std::nullopt;
-}
+std::optional<RefundStatus> parse_refund_status(std::string_view s) { return parse_id(kRefundStatuses, s); }
+std::optional<GoodwillKind> parse_goodwill_kind(std::string_view s) { return parse_id(kGoodwillKinds, s); }
 
 const Order* State::order(const std::string& id) const {
   auto it = order_index.find(id);
@@ -625,17 +616,7 @@ bool awaits_role(const Refund& r, Role role) {
   if (r.status != RefundStatus::awaiting_approval) return false;
   auto want = parse_role(r.approver_role);
   if (!want) return false;
-  auto rank = [](Role x) {
-    switch (x) {
-      case Role::junior: return 0;
-      case Role::mid: return 1;
-      case Role::senior: return 2;
-      case Role::supervisor: return 3;
-      case Role::tech_support: return -1;
-    }
-    return -1;
-  };
-  return rank(role) >= rank(*want);
+  return authority_rank(role) >= authority_rank(*want);
 }
 
 std::vector<PaymentDue> payments_due(const State& s) {
@@ -730,11 +711,6 @@ bool refund_quote(const State& s, const json& cmd, Context& ctx, Decision& out, 
   RefundFacts f;
   RefundQuote q;
   if (!preview_refund(s, d, ctx.actor, f, q, err)) return false;
-  for (const Refund& r : s.refunds)
-    if (r.order_id == d.order_id && (is_open(r.status) || r.status == RefundStatus::paid))
-      return fail(err, "refund_exists", "order_id",
-                  "order " + d.order_id + " already has refund " + r.id + " (" + to_id(r.status) +
-                      "): withdraw it before quoting again");
   if (explanation.empty()) explanation = q.explanation;
   std::string refund_id = "r-" + ctx.ids->next();
   json data{{"refund_id", refund_id},
@@ -873,6 +849,11 @@ bool preview_refund(const State& s, const RefundDraft& d, const std::string& act
   if (!o) return fail(err, "not_found", "order_id", "no order " + d.order_id);
   if (o->customer_id != t->customer_id)
     return fail(err, "invalid_value", "order_id", "order " + o->id + " belongs to another customer");
+  for (const Refund& r : s.refunds)  // one refund per order: a new quote only after a withdrawal or rejection
+    if (r.order_id == d.order_id && (is_open(r.status) || r.status == RefundStatus::paid))
+      return fail(err, "refund_exists", "order_id",
+                  "order " + d.order_id + " already has refund " + r.id + " (" + to_id(r.status) +
+                      "): withdraw it before quoting again");
   f = facts_of(*o);
   f.requested_at_ms = d.requested_at;
   f.reason = d.reason;

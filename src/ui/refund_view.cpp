@@ -17,12 +17,6 @@ namespace edudesk::ui {
 using nlohmann::json;
 
 namespace {
-constexpr RefundReason kReasons[] = {RefundReason::personal, RefundReason::quality_mismatch,
-                                     RefundReason::technical_failure, RefundReason::duplicate_purchase};
-constexpr RefundStatus kRefundStatuses[] = {RefundStatus::quoted,   RefundStatus::awaiting_approval,
-                                            RefundStatus::approved, RefundStatus::paid,
-                                            RefundStatus::rejected, RefundStatus::withdrawn};
-constexpr GoodwillKind kGoodwillKinds[] = {GoodwillKind::coupon, GoodwillKind::extension};
 constexpr Millis kDayMs = 24LL * 3600 * 1000;
 
 ImVec4 refund_color(RefundStatus s) {
@@ -155,12 +149,15 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       if (own_line) ImGui::NewLine();
       ImGui::SetNextItemWidth(own_line ? -1.0f : std::min(260.0f, avail - 200));
       ImGui::InputTextWithHint("##refund_note", tr("refund.note_hint"), &refund_note_);
+      // Beside the note when it fits; below it when the note took the whole line.
+      bool beside = !own_line;
       if (can_decide && r->status != RefundStatus::approved) {
-        ImGui::SameLine();
+        if (beside) ImGui::SameLine();
+        beside = true;
         if (ImGui::Button(lbl("refund.reject", "refund_reject").c_str()))
           act({{"type", "refund.reject"}, {"reason", refund_note_}});
       }
-      ImGui::SameLine();
+      if (beside) ImGui::SameLine();
       if (ImGui::Button(lbl("refund.withdraw", "refund_withdraw").c_str()))
         act({{"type", "refund.withdraw"}, {"note", refund_note_}});
     } else if (r->root_cause.empty()) {
@@ -226,8 +223,8 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       ImGui::TextUnformatted(tr("refund.reason"));
       ImGui::SameLine();
       ImGui::SetNextItemWidth(170);
-      enum_combo("##refund_reason", "refund_reason", kReasons, f.reason, false);
-      RefundReason reason = kReasons[f.reason];
+      enum_combo("##refund_reason", "refund_reason", kRefundReasons, f.reason, false);
+      RefundReason reason = kRefundReasons[f.reason];
       bool fault = reason == RefundReason::quality_mismatch || reason == RefundReason::technical_failure;
       if (fault) {
         ImGui::SameLine();
@@ -292,10 +289,8 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
             f.editing = false;
           }
         }
-      } else {
-        f.error = qe;
       }
-      error_line(f.error);
+      error_line(ok ? f.error : qe);  // why this order cannot be quoted, or why the quote was refused
     }
   }
 
@@ -509,15 +504,15 @@ void DeskUi::draw_policy_editor(Millis now) {
   }
   ImGui::EndDisabled();
   error_line(policy_error_);
-  if (supervisor && ImGui::Button(lbl("policy.save", "policy_save").c_str())) {
-    json pj = policy_to_json(p);
-    pj.erase("id");
-    pj.erase("version");
-    submit({{"type", "policy.set"}, {"policy", pj}}, now, &policy_error_);
-    if (policy_error_.code.empty()) keep = false;
+  if (supervisor) {
+    // policy.set reads the fields it knows; the draft's id and version are the command's to set.
+    if (ImGui::Button(lbl("policy.save", "policy_save").c_str())) {
+      submit({{"type", "policy.set"}, {"policy", policy_to_json(p)}}, now, &policy_error_);
+      if (policy_error_.code.empty()) keep = false;
+    }
+    ImGui::SameLine();
   }
-  ImGui::SameLine();
-  if (ImGui::Button(lbl("new.cancel", "policy_cancel").c_str())) keep = false;
+  if (ImGui::Button(lbl("new.cancel", "policy_cancel").c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) keep = false;
   if (!keep) {
     policy_open_ = false;
     ImGui::CloseCurrentPopup();

@@ -44,8 +44,14 @@ void freq_bars(const Question& q, const json& freq, int64_t n) {
   if (!freq.is_object() || freq.empty()) return;
   std::vector<std::pair<std::string, int64_t>> rows;
   for (auto it = freq.begin(); it != freq.end(); ++it) rows.push_back({it.key(), it->get<int64_t>()});
-  if (is_numeric(q.type))
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return std::atof(a.first.c_str()) > std::atof(b.first.c_str()); });
+  // Scales from the top value down; choices in the order the survey lists them.
+  auto rank = [&](const std::string& v) {
+    if (is_numeric(q.type)) return -std::atof(v.c_str());
+    for (size_t i = 0; i < q.options.size(); ++i)
+      if (q.options[i].value == v) return static_cast<double>(i);
+    return static_cast<double>(q.options.size());
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
   int64_t top = 1;
   for (auto& r : rows) top = std::max(top, r.second);
   float label_w = 120, bar_w = std::max(80.0f, ImGui::GetContentRegionAvail().x - label_w - 110);
@@ -56,7 +62,9 @@ void freq_bars(const Question& q, const json& freq, int64_t n) {
     ImVec2 p = ImGui::GetCursorScreenPos();
     float h = ImGui::GetTextLineHeight();
     float w = bar_w * static_cast<float>(count) / static_cast<float>(top);
-    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + std::max(w, 1.0f), p.y + h), ImGui::GetColorU32(ImVec4(0.30f, 0.55f, 0.90f, 1)), 2);
+    if (count > 0)
+      ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + std::max(w, 2.0f), p.y + h),
+                                                ImGui::GetColorU32(ImVec4(0.30f, 0.55f, 0.90f, 1)), 2);
     ImGui::Dummy(ImVec2(bar_w, h));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %lld / %lld", label.c_str(), static_cast<long long>(count), static_cast<long long>(n));
     ImGui::SameLine();
@@ -267,21 +275,22 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
   if (!supervisor) ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), "%s", tr("survey.read_only"));
   // The toolbar stays at the top: a new question is added to the last section and
   // scrolled to, its text field focused.
+  ImGui::BeginDisabled(!supervisor);
   ImGui::SetNextItemWidth(std::min(300.0f, ImGui::GetContentRegionAvail().x));
   ImGui::InputText(lbl("survey.title", "design_title").c_str(), &d.draft.title);
-  int next_id = 1;
-  for (const Question* q : d.draft.all_questions()) (void)q, ++next_id;
   if (ImGui::SmallButton(lbl("survey.add_question", "add_question").c_str())) {
     if (d.draft.sections.empty()) d.draft.sections.push_back(SurveySection{});
     Question q;
-    q.id = "q" + std::to_string(next_id);
-    while (d.draft.question(q.id)) q.id = "q" + std::to_string(++next_id);
+    size_t n = d.draft.all_questions().size();
+    do q.id = "q" + std::to_string(++n);
+    while (d.draft.question(q.id));
     d.focus_question = q.id;
     d.focus_wait = 2;
     d.draft.sections.back().questions.push_back(q);
   }
   ImGui::SameLine();
   if (ImGui::SmallButton(lbl("survey.add_section", "add_section").c_str())) d.draft.sections.push_back(SurveySection{});
+  ImGui::EndDisabled();
   if (supervisor) {
     ImGui::SameLine();
     if (ImGui::SmallButton(lbl("survey.publish", "survey_publish").c_str())) {
@@ -298,8 +307,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     ImGui::PopStyleColor();
   }
   ImGui::BeginChild("##designer_body", ImVec2(0, 0), false);
-  static const QuestionType kTypes[] = {QuestionType::likert5, QuestionType::nps,    QuestionType::single, QuestionType::multiple,
-                                        QuestionType::rating,  QuestionType::number, QuestionType::text};
+  ImGui::BeginDisabled(!supervisor);  // others may read the draft, as in the policy editor
   for (size_t si = 0; si < d.draft.sections.size(); ++si) {
     SurveySection& sec = d.draft.sections[si];
     ImGui::PushID(static_cast<int>(si));
@@ -313,8 +321,8 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
       ImGui::TextDisabled("%s", q.id.c_str());
       ImGui::SameLine();
       ImGui::SetNextItemWidth(130);
-      int type = static_cast<int>(std::find(std::begin(kTypes), std::end(kTypes), q.type) - std::begin(kTypes));
-      if (enum_combo("##type", "qtype", kTypes, type, false)) q.type = kTypes[type];
+      int type = static_cast<int>(std::find(std::begin(kQuestionTypes), std::end(kQuestionTypes), q.type) - std::begin(kQuestionTypes));
+      if (enum_combo("##type", "qtype", kQuestionTypes, type, false)) q.type = kQuestionTypes[type];
       ImGui::SameLine();
       ImGui::Checkbox(lbl("survey.required", "required").c_str(), &q.required);
       ImGui::SameLine();
@@ -417,6 +425,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     if (d.focus_wait > 0) --d.focus_wait;
     frames_wanted_ = std::max(frames_wanted_, 3);
   }
+  ImGui::EndDisabled();
   ImGui::Separator();
   // Preview: the form as the learner sees it, checked as a response would be.
   if (ImGui::CollapsingHeader(lbl("survey.preview", "survey_preview").c_str())) {

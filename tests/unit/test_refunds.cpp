@@ -242,6 +242,13 @@ TEST_CASE("a supervisor's new policy version applies to later quotes; others may
   CHECK(k.refund(id).policy_id == k.s.current_policy().id);
   CHECK(k.d.result["needs_approval"] == true);  // ¥1,668 is now above a mid agent
   CHECK(k.d.result["approver_role"] == "senior");
+  // The editor sends the whole policy back, id and version included: those are not the editor's.
+  json whole = policy_to_json(k.s.current_policy());
+  whole["cooling_off_hours"] = 48;
+  REQUIRE(k.run({{"type", "policy.set"}, {"policy", whole}}, "a-sup"));
+  CHECK(k.s.current_policy().version == 3);
+  CHECK(k.s.current_policy().cooling_off_hours == 48);
+  CHECK(k.s.current_policy().id != whole["id"]);
   CHECK_FALSE(k.run({{"type", "policy.set"}, {"policy", {{"cooling_off_hours", -1}}}}, "a-sup"));
   CHECK(k.err.field == "cooling_off_hours");
 }
@@ -477,22 +484,24 @@ TEST_CASE("only the server records payments", "[refund]") {
 
 TEST_CASE("refund queries: the approval queue, a preview, the policy", "[refund]") {
   RefundDesk k;
-  std::string id = k.quote("personal", "a-jr");
-  REQUIRE(k.run({{"type", "refund.request_approval"}, {"refund_id", id}}, "a-jr"));
   json out;
   Error e;
+  json preview{{"type", "refund.preview"}, {"ticket_id", "t-1"}, {"order_id", "o-1"}, {"reason", "personal"},
+               {"agent_id", "a-sr"}};
+  REQUIRE(run_query(k.s, preview, kT0, out, e));
+  CHECK(out["refund_fen"] == 166800);
+  CHECK(out["needs_approval"] == false);
+  std::string id = k.quote("personal", "a-jr");
+  REQUIRE(k.run({{"type", "refund.request_approval"}, {"refund_id", id}}, "a-jr"));
+  // The order has an open refund now: the preview says so, as the quote would.
+  CHECK_FALSE(run_query(k.s, preview, kT0, out, e));
+  CHECK(e.code == "refund_exists");
   REQUIRE(run_query(k.s, {{"type", "refunds.list"}, {"awaiting_role", "mid"}}, kT0, out, e));
   REQUIRE(out.size() == 1);
   CHECK(out[0]["refund_id"] == id);
   CHECK(out[0]["customer_name"] == "李小明");
   REQUIRE(run_query(k.s, {{"type", "refunds.list"}, {"awaiting_role", "junior"}}, kT0, out, e));
   CHECK(out.empty());
-  REQUIRE(run_query(k.s,
-                    {{"type", "refund.preview"}, {"ticket_id", "t-1"}, {"order_id", "o-1"}, {"reason", "personal"},
-                     {"agent_id", "a-sr"}},
-                    kT0, out, e));
-  CHECK(out["refund_fen"] == 166800);
-  CHECK(out["needs_approval"] == false);
   REQUIRE(run_query(k.s, {{"type", "policy.get"}}, kT0, out, e));
   CHECK(out["authority"]["junior"]["refund_limit_fen"] == 50000);
   CHECK_FALSE(run_query(k.s, {{"type", "refunds.list"}, {"status", "lost"}}, kT0, out, e));
