@@ -5,6 +5,10 @@
 #   3. one request while 8 other connections sit idle (keep-alive)
 #   4. survey statistics over 200,000 responses × 20 questions, native and WASM under node
 #      (`bench/run.sh survey` runs only this one, ≈ 1 min with the builds)
+#   `bench/run.sh search`: full-text search over 100,000 tickets alone, native and WASM under
+#      node (bench/search_bench.cpp, ≈ 30 s with the builds; docs/KB.md)
+#   `bench/run.sh analytics`: the ticket analytics benchmark alone (bench/analytics/run.sh,
+#      five engines over 100,000 and 1,000,000 tickets, writes bench/RESULTS.md)
 # Every run starts a fresh server on a fresh database in a temporary folder, is bounded
 # in count and time, and stops the server it started. Prints a table and writes it
 # to bench/results/latest.md. See bench/README.md. Settings (environment):
@@ -28,22 +32,36 @@ OUT=${BENCH_OUT:-bench/results/latest.md}
 JOBS=${JOBS:-2}
 started=$(date +%s)
 
-# ---- survey statistics (bench/survey_stats_bench.cpp): one JSON line per platform ----
-survey_bench() {
+# ---- a benchmark of the core: one JSON line natively, then one as WASM under node ----
+core_bench() {  # core_bench TARGET DESCRIPTION
+  local target=$1
   [ -f build/native/build.ninja ] || cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  echo "bench: survey statistics, 200,000 responses x 20 questions, 7 runs (native, then WASM under node)" >&2
-  cmake --build build/native --target edudesk_survey_bench -j "$JOBS" >/dev/null
-  build/native/bench/edudesk_survey_bench
+  echo "bench: $2 (native, then WASM under node)" >&2
+  cmake --build build/native --target "$target" -j "$JOBS" >/dev/null
+  "build/native/bench/$target"
   if [ -f build/wasm/build.ninja ]; then
-    NODE_PATH=/usr/share/nodejs cmake --build build/wasm --target edudesk_survey_bench -j "$JOBS" >/dev/null
-    node --no-experimental-fetch build/wasm/edudesk_survey_bench.js
+    NODE_PATH=/usr/share/nodejs cmake --build build/wasm --target "$target" -j "$JOBS" >/dev/null
+    node --no-experimental-fetch "build/wasm/$target.js"
   else
-    echo "bench: no build/wasm (scripts/build.sh makes it): the WASM survey bench is skipped" >&2
+    echo "bench: no build/wasm (scripts/build.sh makes it): the WASM $target is skipped" >&2
   fi
+}
+# survey statistics (bench/survey_stats_bench.cpp)
+survey_bench() {
+  core_bench edudesk_survey_bench "survey statistics, 200,000 responses x 20 questions, 7 runs"
 }
 if [ "${1:-}" = survey ]; then
   survey_bench
   exit 0
+fi
+# ticket search (bench/search_bench.cpp, docs/KB.md)
+if [ "${1:-}" = search ]; then
+  core_bench edudesk_search_bench "ticket search, 100,000 tickets, 31 queries x 7 runs"
+  exit 0
+fi
+# ---- ticket analytics (bench/analytics/): five engines, writes bench/RESULTS.md ----
+if [ "${1:-}" = analytics ]; then
+  exec bench/analytics/run.sh
 fi
 
 # ---- build: the server and the libraries in build/native, then the load client ----

@@ -59,3 +59,21 @@ target_link_libraries(edudesk_survey_bench PRIVATE edudesk_core)
 target_compile_options(edudesk_survey_bench PRIVATE -Wall -Wextra)
 target_link_options(edudesk_survey_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sEXIT_RUNTIME=1)
 set_target_properties(edudesk_survey_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
+
+# The ticket analytics benchmark as WASM under node (bench/analytics/run.sh runs
+# node build/…/edudesk_analytics_bench.js; NODERAWFS reads the CSV and /proc/self/status).
+add_executable(edudesk_analytics_bench ${CMAKE_SOURCE_DIR}/bench/analytics/analytics_bench.cpp)
+target_link_libraries(edudesk_analytics_bench PRIVATE edudesk_core)
+target_compile_options(edudesk_analytics_bench PRIVATE -Wall -Wextra)
+target_link_options(edudesk_analytics_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
+                    -sEXIT_RUNTIME=1 -sNODERAWFS=1)
+set_target_properties(edudesk_analytics_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
+
+# The ticket search benchmark as WASM under node (bench/run.sh search runs
+# node build/wasm/edudesk_search_bench.js). Not built by default.
+add_executable(edudesk_search_bench ${CMAKE_SOURCE_DIR}/bench/search_bench.cpp)
+target_link_libraries(edudesk_search_bench PRIVATE edudesk_core)
+target_compile_options(edudesk_search_bench PRIVATE -Wall -Wextra)
+target_link_options(edudesk_search_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
+                    -sEXIT_RUNTIME=1)
+set_target_properties(edudesk_search_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)

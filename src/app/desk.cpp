@@ -34,7 +34,7 @@ void Desk::load(const Restored& r) {
 }
 
 Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {
-  Context ctx{now, actor_, &ids_, &clock_};
+  Context ctx{now, actor_, &ids_, &clock_, device_};
   Decision d;
   Submitted s;
   if (!decide(state_, cmd, ctx, d, s.error)) return s;

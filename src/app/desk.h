@@ -47,6 +47,8 @@ class Desk {
 
   void sign_in(std::string agent_id) { actor_ = std::move(agent_id); }
   const std::string& actor() const { return actor_; }
+  // Names this device in every Op it makes ("Chrome · Android"), for the ticket history.
+  void set_device(std::string device) { device_ = std::move(device); }
 
   Submitted submit(const nlohmann::json& cmd, Millis now);
   // Called by the platform when a batch is durable (ok) or its write failed.
@@ -96,6 +98,7 @@ class Desk {
   HlcClock clock_;
   sync::SyncClient sync_;
   std::string actor_;
+  std::string device_;
   State state_;
   int64_t next_batch_ = 1;
   std::map<int64_t, StoreBatch> in_flight_, failed_;

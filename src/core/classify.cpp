@@ -4,64 +4,12 @@
 #include <cmath>
 #include <utility>
 
+#include "core/text_search.h"
 #include "core/utf8.h"
 
 namespace edudesk {
 
 namespace {
-
-// Traditional -> simplified: pairs of (traditional, simplified) characters, sorted by the
-// traditional code point. Not a full converter: the characters customers of a Chinese
-// online school write about classes, money, accounts, devices and complaints (~450 pairs).
-// Many-to-one is fine (帳/賬 -> 账, 發/髮 -> 发); both sides of the model are normalised alike.
-constexpr const char* kTradSimp =
-    "並并亂乱來来係系個个們们偽伪備备傳传債债傷伤僅仅價价億亿儘尽償偿優优儲储兇凶兌兑兒儿內内兩两冊册"
-    "凍冻凱凯別别刪删則则創创劃划劇剧動动務务勝胜勞劳勢势勵励區区協协卻却厲厉參参員员問问啟启單单嗆呛"
-    "嗎吗嘗尝噁恶嚇吓嚴严囉啰國国圍围園园圓圆圖图團团報报場场壇坛壓压壞坏夠够夢梦夥伙夾夹奪夺媽妈孫孙"
-    "學学實实審审寫写寶宝將将專专對对導导屆届層层屬属師师帳账帶带幣币幫帮幾几廠厂廢废廣广廳厅強强彈弹"
-    "彙汇後后從从徵征惡恶愛爱態态慣惯慮虑慶庆憂忧應应戀恋戰战戲戏戶户掛挂換换損损搶抢擇择擊击擔担據据"
-    "擬拟擾扰攔拦攝摄敗败數数斷断於于時时暫暂書书會会東东條条棄弃業业極极構构樂乐樓楼標标樣样機机檔档"
-    "檢检權权歐欧歡欢歲岁歷历歸归殺杀氣气決决沒没況况測测準准溝沟滙汇滿满漢汉灣湾災灾為为無无煩烦熱热"
-    "燈灯爛烂爭争牆墙牽牵狀状猶犹獎奖獨独獲获現现瑪玛畫画異异當当療疗發发盜盗盡尽監监盤盘確确碼码禮礼"
-    "稅税稱称積积穎颖穩稳竊窃筆笔節节範范簡简簽签粵粤糾纠紀纪約约紅红紙纸級级紛纷細细紹绍終终組组結结"
-    "絕绝絡络給给統统綁绑經经網网緊紧線线編编緩缓練练縣县總总績绩織织繫系續续罰罚罵骂義义習习聞闻聯联"
-    "聰聪聲声職职聽听腦脑腳脚臉脸臺台與与興兴舉举華华萬万蓋盖藝艺藥药蘋苹處处號号虧亏螢萤術术衝冲衹只"
-    "裏里補补裝装裡里複复褻亵覆复見见規规視视親亲覺觉觀观訂订計计訊讯討讨訓训記记訟讼訪访設设許许訴诉"
-    "診诊註注詐诈評评詞词試试話话該该詳详誇夸認认語语誤误說说誰谁課课調调談谈請请論论謊谎講讲謝谢謹谨"
-    "證证識识議议護护讀读變变讓让讚赞貓猫負负貨货責责貴贵買买貸贷費费貼贴資资賠赔賣卖質质賬账賺赚購购"
-    "贊赞贏赢趕赶車车軟软較较載载輔辅輕轻輛辆輯辑輸输轉转辦办這这連连週周進进運运過过達达違违遞递適适"
-    "遲迟選选還还邊边邏逻郵邮鄉乡醫医銀银銷销錄录錢钱錯错錶表鍊炼鍵键鎖锁鎮镇鏈链鏡镜鐘钟鐵铁長长門门"
-    "閃闪閉闭開开閑闲閒闲間间閱阅關关陰阴陸陆陽阳隊队際际隨随險险隱隐隻只雖虽雙双雜杂難难電电韓韩韻韵"
-    "響响頁页項项預预頓顿領领頭头頻频題题額额願愿類类顧顾顯显風风餘余館馆饋馈馬马駭骇騙骗騷骚驗验體体"
-    "髮发鬆松鬧闹鬱郁魚鱼鳥鸟麗丽麥麦麵面麼么黃黄點点齊齐齡龄龍龙";
-
-const std::vector<std::pair<uint32_t, uint32_t>>& trad_simp_table() {
-  static const std::vector<std::pair<uint32_t, uint32_t>> table = [] {
-    std::vector<std::pair<uint32_t, uint32_t>> t;
-    std::string_view s(kTradSimp);
-    size_t i = 0;
-    while (i < s.size()) {
-      uint32_t trad = next_codepoint(s, i);
-      uint32_t simp = next_codepoint(s, i);
-      t.emplace_back(trad, simp);
-    }
-    std::sort(t.begin(), t.end());
-    return t;
-  }();
-  return table;
-}
-
-uint32_t simplify(uint32_t cp) {
-  const auto& t = trad_simp_table();
-  auto it = std::lower_bound(t.begin(), t.end(), std::make_pair(cp, uint32_t{0}));
-  return it != t.end() && it->first == cp ? it->second : cp;
-}
-
-bool is_cjk(uint32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF);
-}
-
-bool is_word_char(uint32_t cp) { return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'); }
 
 bool is_stop_word(std::string_view w) {
   static constexpr std::string_view kStop[] = {"a", "an", "the", "to", "of", "and", "is", "it", "in",
@@ -182,58 +130,19 @@ std::array<double, N> one_hot(size_t k) {
 
 }  // namespace
 
-std::string normalize_text(std::string_view utf8) {
-  std::string out;
-  if (!is_valid_utf8(utf8)) return out;
-  out.reserve(utf8.size());
-  size_t i = 0;
-  while (i < utf8.size()) {
-    uint32_t cp = next_codepoint(utf8, i);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;          // full-width ASCII
-    else if (cp == 0x3000) cp = ' ';                          // ideographic space
-    else if (cp == 0x2018 || cp == 0x2019) cp = '\'';         // curly apostrophes
-    else if (cp >= 0x3400) cp = simplify(cp);
-    if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
-    append_utf8(out, cp);
-  }
-  return out;
-}
-
 std::vector<std::string> text_features(std::string_view utf8) {
-  const std::string norm = normalize_text(utf8);
   std::vector<std::string> out;
-  std::vector<std::string> run;  // the CJK characters of the current run
-  std::string word;
-  auto flush_run = [&] {
-    for (size_t k = 0; k < run.size(); ++k) {
-      out.push_back(run[k]);
-      if (k + 1 < run.size()) out.push_back(run[k] + run[k + 1]);
-    }
-    run.clear();
-  };
-  auto flush_word = [&] {
-    if (!word.empty() && !is_stop_word(word)) out.push_back(word);
-    word.clear();
-  };
-  size_t i = 0;
-  while (i < norm.size()) {
-    size_t start = i;
-    uint32_t cp = next_codepoint(norm, i);
-    if (is_cjk(cp)) {
-      flush_word();
-      run.emplace_back(norm.substr(start, i - start));
-    } else if (is_word_char(cp)) {
-      flush_run();
-      word += static_cast<char>(cp);
-    } else if (cp == '\'' && !word.empty()) {
-      // "can't" -> "cant"
-    } else {
-      flush_run();
-      flush_word();
-    }
-  }
-  flush_run();
-  flush_word();
+  for_each_run(
+      normalize_text(utf8),
+      [&](std::string_view run) {  // every character, and every pair of neighbours
+        for (size_t k = 0; k < run.size(); k += 3) {
+          out.emplace_back(run.substr(k, 3));
+          if (k + 3 < run.size()) out.emplace_back(run.substr(k, 6));
+        }
+      },
+      [&](const std::string& word) {
+        if (!is_stop_word(word)) out.push_back(word);
+      });
   return out;
 }
 

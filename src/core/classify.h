@@ -2,7 +2,7 @@
 // Automatic classification (issue 3): a ticket's first message gives a suggested category,
 // priority and a "flag for the supervisor" (docs/CLASSIFY.md).
 //
-// Text is normalised (traditional -> simplified for ~400 common characters, full-width ->
+// Text is normalised (traditional -> simplified for ~1,900 common characters, full-width ->
 // half-width, ASCII lower-cased), cut into features (CJK unigrams and bigrams within a run
 // of CJK characters, English words) and scored by two multinomial naive Bayes models with
 // Laplace smoothing, one for the category and one for the priority. Keyword rules for the
@@ -18,12 +18,13 @@
 #include <vector>
 
 #include "core/enums.h"
+#include "core/text_search.h"
 
 namespace edudesk {
 
-// Normalised text: traditional -> simplified (the table in classify.cpp), full-width ASCII
-// and the ideographic space -> ASCII, ASCII lower-cased. Invalid UTF-8 gives "".
-std::string normalize_text(std::string_view utf8);
+// Text is normalised by `normalize_text` (core/text_search.h, shared with search):
+// traditional -> simplified, full-width ASCII and the ideographic space -> ASCII, ASCII
+// lower-cased. Invalid UTF-8 gives "".
 
 // The features of a text (normalised first): every CJK character and every pair of
 // adjacent CJK characters of a run, and every English word/number ([a-z0-9]+, apostrophes

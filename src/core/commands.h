@@ -37,12 +37,16 @@ struct Context {
   std::string actor;  // the agent issuing the command
   IdSource* ids = nullptr;
   HlcClock* clock = nullptr;  // stamps the Ops; without one an Op is stamped {now, 0}
+  std::string device;         // names the device in every Op it makes (the ticket history shows it)
 };
 
 struct Decision {
   std::vector<Op> ops;
   nlohmann::json result = nlohmann::json::object();  // e.g. {"ticket_id":…, "number":…}
 };
+
+// The one way a command makes an Op: a new id, the actor, the device and a tick of the clock.
+Op make_op(Context& ctx, const char* type, nlohmann::json data);
 
 // Checks `cmd` against `s` and returns the Ops it yields. Never modifies `s`.
 bool decide(const State& s, const nlohmann::json& cmd, Context& ctx, Decision& out, Error& err);

@@ -38,11 +38,15 @@ struct AgentSeed {
   const char* id;
   const char* name;
   Role role;
+  std::vector<Category> skills;  // what routing prefers them for
 };
 const AgentSeed kAgentSeeds[] = {
-    {kDemoAgentId, "王敏", Role::mid},       {"a-lijing", "李静", Role::junior},
-    {"a-zhangwei", "张伟", Role::junior},    {"a-liuyang", "刘洋", Role::senior},
-    {"a-chenchen", "陈晨", Role::tech_support}, {"a-zhaolei", "赵磊", Role::supervisor}};
+    {kDemoAgentId, "王敏", Role::mid, {Category::after_sales, Category::account_security}},
+    {"a-lijing", "李静", Role::junior, {Category::technical, Category::other}},
+    {"a-zhangwei", "张伟", Role::junior, {Category::after_sales, Category::other}},
+    {"a-liuyang", "刘洋", Role::senior, {Category::course_quality, Category::service_attitude, Category::after_sales}},
+    {"a-chenchen", "陈晨", Role::tech_support, {Category::technical}},
+    {"a-zhaolei", "赵磊", Role::supervisor, {}}};
 
 struct CourseSeed {
   const char* id;
@@ -688,6 +692,7 @@ class Generator {
     replay();
     refunds();
     survey_responses();
+    workday();
     // Refund work happened between the tickets' other events: one log in time order
     // (stable, so Ops of the same millisecond keep their causal order).
     std::stable_sort(ops_.begin(), ops_.end(), [](const Op& a, const Op& b) { return a.at < b.at; });
@@ -703,6 +708,44 @@ class Generator {
     if (o != ApplyOutcome::applied) return false;
     ops_.push_back(op);
     return true;
+  }
+
+  // ---- the agent's day (issue 3): class calendars and a burst of alike tickets -------------
+  // Own ids and an own Rng, so the tickets above stay exactly what they were.
+  void workday() {
+    if (state_.customers.size() < 8) return;
+    PrefixIds ids("demo-wf-");
+    Decision d;
+    // Four courses teach live on Tuesday, Thursday and Saturday evenings (19:00 UTC+8);
+    // the calendar runs a week past the demo's end so the desk has classes ahead.
+    const char* live[] = {"k-gaozhong-shuxue", "k-chuzhong-yingyu", "k-python", "k-aoshu"};
+    Millis first_day = (start_ + kChinaOffset) / kDay * kDay - kChinaOffset;  // local midnight
+    for (int c = 0; c < 4; ++c) {
+      json sessions = json::array();
+      for (Millis day = first_day; day < end_ + 8 * kDay; day += kDay) {
+        int64_t weekday = ((day + kChinaOffset) / kDay + 3) % 7;  // 1970-01-01 was a Thursday: Monday = 0
+        if (weekday == 1 || weekday == 3 || weekday == 5) sessions.push_back(day + 19 * kHour + c * 30 * kMinute);
+      }
+      command({{"type", "course.set_schedule"}, {"course_id", live[c]}, {"sessions", sessions}}, start_ - kDay,
+              kAgentSeeds[kZhaoLei].id, d, &ids);
+    }
+    // The seeds' incident story: in the last hours, learners of one course write in one
+    // after another that its videos will not play. The desk suggests grouping them.
+    const char* texts[] = {"Python第12节的视频点开就黑屏，一直转圈播放不了", "视频播放不了！第12节黑屏",
+                           "老师好，Python课的视频今天打不开，黑屏转圈", "第12节视频黑屏，换了浏览器也播放不了"};
+    // Its learners: customers with an order of the course (the full demo only).
+    std::vector<std::string> learners;
+    for (const Order& o : state_.orders)
+      if (o.course_id == "k-python" && std::find(learners.begin(), learners.end(), o.customer_id) == learners.end())
+        learners.push_back(o.customer_id);
+    if (opt_.tickets < 100 || learners.size() < 4) return;
+    for (int i = 0; i < 4; ++i) {
+      Millis at = end_ - 3 * kHour + i * 40 * kMinute;
+      command({{"type", "ticket.create"}, {"customer_id", learners[learners.size() - 1 - static_cast<size_t>(i)]},
+               {"course_id", "k-python"}, {"channel", "chat"},
+               {"subject", "Python视频黑屏播放不了"}, {"text", texts[i]}, {"category", "technical"}, {"priority", "P3"}},
+              at, kAgentSeeds[kLiJing].id, d, &ids);
+    }
   }
 
   // ---- surveys (issue 5) -------------------------------------------------------------------
@@ -802,8 +845,11 @@ class Generator {
   void seed_agents_and_courses() {
     Millis at = start_ - 30 * kDay;  // the desk was set up before the demo weeks
     for (const AgentSeed& a : kAgentSeeds) {
+      json skills = json::array();
+      for (Category c : a.skills)
+        if (c != Category::other || a.role == Role::junior) skills.push_back(to_id(c));
       take(Op{ids_.next(), op_type::agent_created, at, "system",
-              json{{"agent_id", a.id}, {"name", a.name}, {"role", to_id(a.role)}}, Hlc{at, 0}});
+              json{{"agent_id", a.id}, {"name", a.name}, {"role", to_id(a.role)}, {"skills", skills}}, Hlc{at, 0}});
       at += kMinute;
     }
     for (const CourseSeed& c : kCourseSeeds) {
@@ -1269,11 +1315,42 @@ class Generator {
         case EntryKind::status_change: cmd["type"] = "ticket.set_status"; break;
         case EntryKind::field_change: continue;  // the demo plans no field changes
       }
-      if (s.kind == EntryKind::status_change) cmd["status"] = to_id(s.status);
-      else cmd["text"] = s.text;
+      if (s.kind == EntryKind::status_change) {
+        cmd["status"] = to_id(s.status);
+        if (s.status == Status::resolved || s.status == Status::closed) closure_fields(p, cmd);
+      } else {
+        cmd["text"] = s.text;
+      }
       // The customer's own words are authored by the customer, like the ticket's first message.
       std::string actor = s.actor < 0 ? c.id : std::string(kAgentSeeds[s.actor].id);
       command(cmd, s.at, actor, d);
+      // A ticket is closed after its call-back: the call-back task is done with it.
+      if (s.kind == EntryKind::status_change && s.status == Status::closed) {
+        std::vector<std::string> open;
+        for (const Task& k : state_.tasks)
+          if (k.ticket_id == tid && k.kind == TaskKind::callback && !k.done && !k.cancelled) open.push_back(k.id);
+        for (const std::string& id : open)
+          command({{"type", "task.done"}, {"task_id", id}, {"outcome", "已回访：问题已解决，客户满意"}}, s.at, actor, d);
+      }
+    }
+  }
+
+  // How a resolved or closed ticket was resolved, and why a complaint happened (issue 3).
+  static void closure_fields(const TicketPlan& p, json& cmd) {
+    bool refund = p.subject.find("退") != std::string::npos;
+    switch (p.category) {
+      case Category::technical: cmd["resolution"] = "remote_help"; break;
+      case Category::course_quality:
+        cmd["resolution"] = "resource_reissued";
+        cmd["root_cause"] = p.subject.find("老师") != std::string::npos ? "teacher" : "course_content";
+        break;
+      case Category::service_attitude:
+        cmd["resolution"] = "explained";
+        cmd["root_cause"] = p.subject.find("老师") != std::string::npos ? "teacher" : "other";
+        break;
+      case Category::after_sales: cmd["resolution"] = refund ? "refunded" : "course_changed"; break;
+      case Category::account_security: cmd["resolution"] = "remote_help"; break;
+      case Category::other: cmd["resolution"] = "explained"; break;
     }
   }
 

@@ -29,6 +29,13 @@ std::optional<E> parse_id(const E (&all)[N], std::string_view s) {
   return std::nullopt;
 }
 
+// Whether `s` is one of a nullptr-terminated list of ids (root causes, resolution codes …).
+inline bool is_listed(const char* const* list, std::string_view s) {
+  for (; *list; ++list)
+    if (s == *list) return true;
+  return false;
+}
+
 const char* to_id(Category v);
 const char* to_id(Priority v);
 const char* to_id(Status v);

@@ -16,6 +16,7 @@ struct Agent {
   std::string id;
   std::string name;
   Role role = Role::junior;
+  std::vector<Category> skills;  // categories this agent is best at (routing prefers them); empty: any
 };
 
 struct Customer {
@@ -50,8 +51,13 @@ struct TimelineEntry {
   std::string text;
   // status_change: the requested status; `status_from` is what it met in the fold
   Status status_from = Status::new_, status_to = Status::new_;
-  // field_change: "priority", "category" or "assignee" and the new value's id
+  // field_change: "priority", "category", "subcategory", "assignee", "tier", "incident"
+  // or "merged_into", and the new value's id
   std::string field, value;
+  // status_change to resolved or closed: how it was resolved and, for complaints, why
+  std::string resolution, root_cause;
+  // the device it was made on, as the author's desk named it ("Chrome · Android"); may be empty
+  std::string device;
   // status_change and field_change: the change its author saw last (concurrency detection)
   Stamp prev;
   // derived by the fold
@@ -74,19 +80,28 @@ struct Ticket {
   Hlc created_hlc;
   Category initial_category = Category::other;
   Priority initial_priority = Priority::P3;
+  std::string initial_subcategory;  // a slug of kSubcategories, may be empty
+  Role initial_tier = Role::junior;  // where routing sent it (workflow.h)
+  std::string initial_assignee;      // who routing gave it to, may be empty
+  std::string created_by, created_device;
   // -- the timeline, ordered by (hlc, op id): every replica folds it the same way
   std::vector<TimelineEntry> timeline;
   // -- derived by folding the timeline over the creation values
   Category category = Category::other;
   Priority priority = Priority::P3;
   Status status = Status::new_;
+  std::string subcategory;
+  Role tier = Role::junior;  // junior, mid, senior or tech_support
   std::string assignee;  // agent id, may be empty
+  std::string incident;     // the incident it is grouped under, may be empty
+  std::string merged_into;  // the ticket it was merged into, may be empty
+  std::string resolution, root_cause;  // from the latest resolve or close that had them
   Millis updated_at = 0;
   Millis first_response_at = 0;  // 0 until the first public reply
   struct FieldState {
     Stamp stamp;             // the change that set the current value
     int64_t entry = -1;      // its index in the timeline (-1: the creation)
-  } status_by, category_by, priority_by, assignee_by;
+  } status_by, category_by, priority_by, assignee_by, subcategory_by, tier_by, incident_by, merged_by;
 };
 
 const char* to_id(EntryKind k);

@@ -5,8 +5,10 @@
 namespace edudesk {
 
 json op_to_json(const Op& op) {
-  return json{{"id", op.id},     {"type", op.type}, {"at", op.at},
-              {"hlc", {op.hlc.ms, op.hlc.counter}}, {"by", op.by}, {"data", op.data}};
+  json j{{"id", op.id}, {"type", op.type}, {"at", op.at}, {"hlc", {op.hlc.ms, op.hlc.counter}}, {"by", op.by},
+         {"data", op.data}};
+  if (!op.device.empty()) j["device"] = op.device;
+  return j;
 }
 
 bool op_from_json(const json& j, Op& out, Error& err) {
@@ -38,6 +40,14 @@ bool op_from_json(const json& j, Op& out, Error& err) {
     return false;
   }
   if (!is_valid_utf8(out.id) || !is_valid_utf8(out.by)) { err = {"invalid_utf8", "id", "op id is not valid UTF-8"}; return false; }
+  out.device.clear();
+  if (auto dev = j.find("device"); dev != j.end() && !dev->is_null()) {
+    if (!dev->is_string() || !is_valid_utf8(dev->get_ref<const std::string&>()) || dev->get_ref<const std::string&>().size() > 120) {
+      err = {"bad_op", "device", "op field 'device' must be a UTF-8 string of at most 120 bytes"};
+      return false;
+    }
+    out.device = dev->get<std::string>();
+  }
   return true;
 }
 

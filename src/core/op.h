@@ -41,7 +41,16 @@ constexpr const char* survey_published = "survey.published";  // a new version o
 constexpr const char* survey_sent = "survey.sent";            // scheduled for a ticket's customer
 constexpr const char* survey_responded = "survey.responded";
 constexpr const char* survey_opened = "survey.opened";
-constexpr const char* survey_timing_set = "survey.timing_set";  // when the CSAT goes out (supervisors)        // the learner opened the link (by the server)
+constexpr const char* survey_timing_set = "survey.timing_set";  // when the CSAT goes out (supervisors)
+// the agent's day (issue 3)
+constexpr const char* task_created = "task.created";        // a follow-up: call-back, reminder, win-back …
+constexpr const char* task_done = "task.done";              // done (with its outcome) or cancelled
+constexpr const char* incident_created = "incident.created";
+constexpr const char* incident_updated = "incident.updated";  // status, checklist item, review
+constexpr const char* kb_entry_set = "kb.entry_set";          // a knowledge-base answer added or edited
+constexpr const char* kb_entry_removed = "kb.entry_removed";
+constexpr const char* sla_policy_set = "sla.policy_set";      // a new version of the SLA policy
+constexpr const char* course_schedule_set = "course.schedule_set";  // a course's class calendar
 }  // namespace op_type
 
 struct Op {
@@ -51,6 +60,7 @@ struct Op {
   std::string by;    // agent id (or "system", or a customer id for portal messages)
   json data = json::object();
   Hlc hlc;           // its place in the order every replica agrees on; {at, 0} when unset
+  std::string device;  // the device it was made on, for the history ("Chrome · Android"); may be empty
 
   Stamp stamp() const { return {hlc, id}; }
 };

@@ -6,13 +6,53 @@
 #include "core/refunds.h"
 #include "core/surveys.h"
 #include "core/utf8.h"
+#include "core/workflow.h"
 
 namespace edudesk {
 
 using nlohmann::json;
 
+const char* to_id(Queue q) {
+  switch (q) {
+    case Queue::all: return "all";
+    case Queue::mine: return "mine";
+    case Queue::team: return "team";
+    case Queue::unassigned: return "unassigned";
+    case Queue::breaching: return "breaching";
+    case Queue::waiting: return "waiting";
+    case Queue::incidents: return "incidents";
+  }
+  return "all";
+}
+
 namespace {
+bool is_open(const Ticket& t) {
+  return (t.status == Status::new_ || t.status == Status::open || t.status == Status::pending) && t.merged_into.empty();
+}
+
+bool in_queue(const State& s, const Ticket& t, const TicketFilter& f) {
+  switch (f.queue) {
+    case Queue::all: return true;
+    case Queue::mine: return t.assignee == f.me && is_open(t);
+    case Queue::team: {
+      const Agent* a = s.agent(f.me);
+      return is_open(t) && (!a || a->role == Role::supervisor || role_fits_tier(a->role, t.tier));
+    }
+    case Queue::unassigned: return t.assignee.empty() && is_open(t);
+    case Queue::breaching: {
+      if (!is_open(t)) return false;
+      TicketSla sla = compute_sla(s.sla_policy, t, f.now);
+      return sla.breached || sla.breaching_soon;
+    }
+    case Queue::waiting: return t.status == Status::pending && t.merged_into.empty();
+    case Queue::incidents: return !t.incident.empty();
+  }
+  return true;
+}
+
 bool matches(const State& s, const Ticket& t, const TicketFilter& f) {
+  if (!in_queue(s, t, f)) return false;
+  if (!f.tier.empty() && f.tier != to_id(t.tier)) return false;
   if (f.status && t.status != *f.status) return false;
   if (f.open_only && (t.status == Status::resolved || t.status == Status::closed)) return false;
   if (f.category && t.category != *f.category) return false;
@@ -39,7 +79,7 @@ std::optional<SortKey> parse_sort_key(const std::string& k) {
   static const std::pair<const char*, SortKey> keys[] = {
       {"number", SortKey::number},     {"subject", SortKey::subject}, {"customer", SortKey::customer},
       {"category", SortKey::category}, {"priority", SortKey::priority}, {"status", SortKey::status},
-      {"channel", SortKey::channel},   {"age", SortKey::age}};
+      {"channel", SortKey::channel},   {"age", SortKey::age},         {"due", SortKey::due}};
   for (auto& [name, key] : keys)
     if (k == name) return key;
   return std::nullopt;
@@ -50,6 +90,13 @@ std::vector<const Ticket*> list_tickets(const State& s, const TicketFilter& f, c
   out.reserve(s.tickets.size());
   for (const Ticket& t : s.tickets)
     if (matches(s, t, f)) out.push_back(&t);
+  // The SLA order: the next due first; tickets with no running clock last.
+  std::unordered_map<const Ticket*, Millis> due;
+  if (sort.key == SortKey::due)
+    for (const Ticket* t : out) {
+      Millis d = is_open(*t) ? compute_sla(s.sla_policy, *t, f.now).next_due : 0;
+      due[t] = d > 0 ? d : INT64_MAX;
+    }
   auto less = [&](const Ticket* a, const Ticket* b) -> bool {
     switch (sort.key) {
       case SortKey::number: return a->number < b->number;
@@ -60,6 +107,7 @@ std::vector<const Ticket*> list_tickets(const State& s, const TicketFilter& f, c
       case SortKey::status: return a->status < b->status;
       case SortKey::channel: return a->channel < b->channel;
       case SortKey::age: return a->created_at > b->created_at;  // younger first
+      case SortKey::due: return due[a] < due[b];
     }
     return false;
   };
@@ -88,13 +136,36 @@ json ticket_summary_json(const State& s, const Ticket& t, Millis now) {
               {"age_ms", now - t.created_at}};
 }
 
+namespace {
+json clock_json(const SlaClock& c) {
+  return json{{"state", to_id(c.state)}, {"due", c.due}, {"left_ms", c.left_wall_ms}, {"soon", c.soon}};
+}
+}  // namespace
+
 json ticket_detail_json(const State& s, const Ticket& t, Millis now) {
   json j = ticket_summary_json(s, t, now);
   j["first_response_at"] = t.first_response_at;
   j["assignee"] = t.assignee;
+  j["tier"] = to_id(t.tier);
+  j["subcategory"] = t.subcategory;
+  j["incident"] = t.incident;
+  j["merged_into"] = t.merged_into;
+  j["resolution"] = t.resolution;
+  j["root_cause"] = t.root_cause;
+  j["created_by"] = t.created_by;
+  j["device"] = t.created_device;
+  TicketSla sla = compute_sla(s.sla_policy, t, now);
+  j["sla"] = json{{"first_response", clock_json(sla.first_response)},
+                  {"resolution", clock_json(sla.resolution)},
+                  {"update", clock_json(sla.update)},
+                  {"breached", sla.breached},
+                  {"breaching_soon", sla.breaching_soon}};
   json tl = json::array();
   for (const TimelineEntry& e : t.timeline) {
     json je{{"id", e.id}, {"kind", to_id(e.kind)}, {"author", e.author}, {"at", e.at}, {"text", e.text}};
+    if (!e.device.empty()) je["device"] = e.device;
+    if (!e.resolution.empty()) je["resolution"] = e.resolution;
+    if (!e.root_cause.empty()) je["root_cause"] = e.root_cause;
     if (e.kind == EntryKind::status_change) {
       je["from"] = to_id(e.status_from);
       je["to"] = to_id(e.status_to);
@@ -141,6 +212,19 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
     if (present(q, "category")) f.category = c;
     if (present(q, "priority")) f.priority = p;
     if (present(q, "channel")) f.channel = ch;
+    std::string queue;
+    if (!read_string(q, "queue", queue, err, 32, false) || !read_string(q, "me", f.me, err, limits::id, false) ||
+        !read_string(q, "tier", f.tier, err, 32, false))
+      return false;
+    if (!queue.empty()) {
+      auto qq = parse_id(kQueues, queue);
+      if (!qq) {
+        err = {"invalid_value", "queue", "'" + queue + "' is not a queue"};
+        return false;
+      }
+      f.queue = *qq;
+    }
+    f.now = now;
     if (!read_bool(q, "open_only", f.open_only, err)) return false;
     if (!key.empty()) {
       auto k = parse_sort_key(key);
@@ -200,6 +284,34 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
     for (Status st : kStatuses) by_status[to_id(st)] = 0;
     for (const Ticket& t : s.tickets) by_status[to_id(t.status)] = by_status[to_id(t.status)].get<int64_t>() + 1;
     out = json{{"tickets", s.tickets.size()}, {"customers", s.customers.size()}, {"by_status", by_status}};
+    return true;
+  }
+  if (type == "tasks.list") {
+    std::string agent;
+    bool done = false;
+    if (!read_string(q, "agent_id", agent, err, limits::id, false) || !read_bool(q, "include_done", done, err)) return false;
+    out = json::array();
+    for (const Task& k : tasks_for(s, agent, now, done))
+      out.push_back({{"task_id", k.id}, {"kind", to_id(k.kind)}, {"ticket_id", k.ticket_id}, {"course_id", k.course_id},
+                     {"title", k.title}, {"assignee", k.assignee}, {"due_at", k.due_at}, {"derived", k.derived},
+                     {"done", k.done}, {"cancelled", k.cancelled}, {"outcome", k.outcome}});
+    return true;
+  }
+  if (type == "incidents.list") {
+    out = json{{"incidents", json::array()}, {"suggestions", json::array()}};
+    for (const Incident& i : s.incidents) {
+      json tickets = json::array();
+      for (const Ticket& t : s.tickets)
+        if (t.incident == i.id) tickets.push_back(t.id);
+      json checks = json::object();
+      for (const auto& c : i.checklist) checks[c.item] = c.done;
+      out["incidents"].push_back({{"incident_id", i.id}, {"type", to_id(i.type)}, {"title", i.title},
+                                  {"status", to_id(i.status)}, {"course_id", i.course_id}, {"tickets", tickets},
+                                  {"checklist", checks}, {"review", i.review}, {"root_cause", i.root_cause}});
+    }
+    for (const IncidentSuggestion& g : suggest_incidents(s, now))
+      out["suggestions"].push_back({{"course_id", g.course_id}, {"category", to_id(g.category)}, {"title", g.title},
+                                    {"tickets", g.ticket_ids}});
     return true;
   }
   bool known = false;

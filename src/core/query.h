@@ -12,7 +12,14 @@
 
 namespace edudesk {
 
-enum class SortKey { number, subject, customer, category, priority, status, channel, age };
+enum class SortKey { number, subject, customer, category, priority, status, channel, age, due };
+
+// The queues of issue 3: an agent's own, their tier's, nobody's, the SLA's, the waiting ones
+// and those grouped under incidents.
+enum class Queue { all, mine, team, unassigned, breaching, waiting, incidents };
+constexpr Queue kQueues[] = {Queue::all,      Queue::mine,    Queue::team,     Queue::unassigned,
+                             Queue::breaching, Queue::waiting, Queue::incidents};
+const char* to_id(Queue q);
 
 struct TicketFilter {
   std::string search;  // matches number, subject, customer name or phone, message text
@@ -21,6 +28,10 @@ struct TicketFilter {
   std::optional<Priority> priority;
   std::optional<Channel> channel;
   bool open_only = false;  // everything not resolved or closed
+  Queue queue = Queue::all;
+  std::string me;  // the agent whose queue "mine" and "team" are
+  Millis now = 0;  // "breaching": breached, or breaching soon at this time
+  std::string tier;  // a tier id, or empty for all
 };
 
 struct TicketSort {

@@ -67,12 +67,6 @@ Role role_of(const State& s, const std::string& agent_id) {
   return a ? a->role : Role::tech_support;  // unknown authors have no authority
 }
 
-bool known_root_cause(const std::string& c) {
-  for (const char* const* k = kRootCauses; *k; ++k)
-    if (c == *k) return true;
-  return false;
-}
-
 bool is_open(RefundStatus st) {
   return st == RefundStatus::quoted || st == RefundStatus::awaiting_approval || st == RefundStatus::approved;
 }
@@ -419,7 +413,7 @@ bool apply_refund_event(State& s, const Op& op, RefundStep step, Error& err) {
       break;
     case RefundStep::reviewed: {
       if (!read_string(op.data, "root_cause", e.value, err, 32, true)) return false;
-      if (!known_root_cause(e.value)) return fail(err, "invalid_value", "root_cause", "'" + e.value + "' is not a root cause");
+      if (!is_listed(kRootCauses, e.value)) return fail(err, "invalid_value", "root_cause", "'" + e.value + "' is not a root cause");
       break;
     }
     case RefundStep::withdrawn:
@@ -641,11 +635,6 @@ std::vector<PaymentDue> payments_due(const State& s) {
 
 namespace {
 
-Op make_op(Context& ctx, const char* type, json data) {
-  Hlc hlc = ctx.clock ? ctx.clock->tick(ctx.now) : Hlc{ctx.now, 0};
-  return Op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data), hlc};
-}
-
 const Refund* read_refund(const State& s, const json& cmd, Error& err) {
   std::string id;
   if (!read_string(cmd, "refund_id", id, err, limits::id, true)) return nullptr;
@@ -791,7 +780,7 @@ bool refund_step(const State& s, const json& cmd, Context& ctx, RefundStep step,
       if (is_open(r->status)) return not_now("reviewed before it is settled");
       std::string cause;
       if (!read_string(cmd, "root_cause", cause, err, 32, true)) return false;
-      if (!known_root_cause(cause)) return fail(err, "invalid_value", "root_cause", "'" + cause + "' is not a root cause");
+      if (!is_listed(kRootCauses, cause)) return fail(err, "invalid_value", "root_cause", "'" + cause + "' is not a root cause");
       data["root_cause"] = cause;
       type = op_type::refund_reviewed;
       break;

@@ -5,6 +5,7 @@
 #include "core/fields.h"
 #include "core/refunds.h"
 #include "core/surveys.h"
+#include "core/workflow.h"
 
 namespace edudesk {
 
@@ -58,6 +59,10 @@ void fold_entry(Ticket& t, int64_t index) {
       break;
     case EntryKind::status_change:
       e.status_from = t.status;
+      if (e.conflict == Conflict::none && status_change_allowed(t.status, e.status_to) && !e.resolution.empty()) {
+        t.resolution = e.resolution;
+        t.root_cause = e.root_cause;
+      }
       if (t.status == e.status_to) {
         e.conflict = Conflict::duplicate;  // two closes are one close
         e.kept_value = to_id(t.status);
@@ -70,13 +75,21 @@ void fold_entry(Ticket& t, int64_t index) {
       }
       break;
     case EntryKind::field_change: {
-      Ticket::FieldState* fs = e.field == "priority" ? &t.priority_by
-                               : e.field == "category" ? &t.category_by
-                                                       : &t.assignee_by;
+      Ticket::FieldState* fs = e.field == "priority"      ? &t.priority_by
+                               : e.field == "category"    ? &t.category_by
+                               : e.field == "subcategory" ? &t.subcategory_by
+                               : e.field == "tier"        ? &t.tier_by
+                               : e.field == "incident"    ? &t.incident_by
+                               : e.field == "merged_into" ? &t.merged_by
+                                                          : &t.assignee_by;
       mark_overwritten(t, *fs, e, e.value);
       *fs = {e.stamp(), index};
       if (e.field == "priority") t.priority = parse_priority(e.value).value_or(t.priority);
       else if (e.field == "category") t.category = parse_category(e.value).value_or(t.category);
+      else if (e.field == "subcategory") t.subcategory = e.value;
+      else if (e.field == "tier") t.tier = parse_role(e.value).value_or(t.tier);
+      else if (e.field == "incident") t.incident = e.value;
+      else if (e.field == "merged_into") t.merged_into = e.value;
       else t.assignee = e.value;
       break;
     }
@@ -86,12 +99,19 @@ void fold_entry(Ticket& t, int64_t index) {
 void refold(Ticket& t) {
   t.category = t.initial_category;
   t.priority = t.initial_priority;
+  t.subcategory = t.initial_subcategory;
+  t.tier = t.initial_tier;
   t.status = Status::new_;
-  t.assignee.clear();
+  t.assignee = t.initial_assignee;
+  t.incident.clear();
+  t.merged_into.clear();
+  t.resolution.clear();
+  t.root_cause.clear();
   t.updated_at = t.created_at;
   t.first_response_at = 0;
   Stamp created{t.created_hlc, t.origin_op};
   t.status_by = t.category_by = t.priority_by = t.assignee_by = {created, -1};
+  t.subcategory_by = t.tier_by = t.incident_by = t.merged_by = {created, -1};
   for (int64_t i = 0; i < static_cast<int64_t>(t.timeline.size()); ++i) fold_entry(t, i);
 }
 
@@ -124,6 +144,14 @@ bool apply_agent(State& s, const Op& op, Error& err) {
       !read_string(op.data, "name", a.name, err, limits::name, true) ||
       !read_enum(op.data, "role", a.role, err, true, parse_role))
     return false;
+  if (auto sk = op.data.find("skills"); sk != op.data.end() && !sk->is_null()) {
+    if (!sk->is_array()) return fail(err, "bad_op", "skills", "'skills' must be a list of category ids");
+    for (const auto& c : *sk) {
+      auto cat = c.is_string() ? parse_category(c.get<std::string>()) : std::nullopt;
+      if (!cat) return fail(err, "invalid_value", "skills", "'skills' holds category ids only");
+      a.skills.push_back(*cat);
+    }
+  }
   if (s.agent(a.id)) return fail(err, "exists", "agent_id", "agent " + a.id + " already exists");
   s.agent_index[a.id] = s.agents.size();
   s.agents.push_back(std::move(a));
@@ -167,8 +195,17 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
       !read_string(op.data, "subject", t.subject, err, limits::subject, true) ||
       !read_string(op.data, "text", text, err, limits::text, false) ||
       !read_enum(op.data, "category", t.initial_category, err, false, parse_category) ||
-      !read_enum(op.data, "priority", t.initial_priority, err, false, parse_priority))
+      !read_enum(op.data, "priority", t.initial_priority, err, false, parse_priority) ||
+      !read_string(op.data, "subcategory", t.initial_subcategory, err, limits::id, false) ||
+      !read_enum(op.data, "tier", t.initial_tier, err, false, parse_role) ||
+      !read_string(op.data, "assignee", t.initial_assignee, err, limits::id, false))
     return false;
+  if (!subcategory_valid(t.initial_category, t.initial_subcategory))
+    return fail(err, "invalid_value", "subcategory",
+                "'" + t.initial_subcategory + "' is not a subcategory of " + to_id(t.initial_category));
+  if (t.initial_tier == Role::supervisor) return fail(err, "invalid_value", "tier", "tickets go to a tier, not to supervisors");
+  if (!t.initial_assignee.empty() && !s.agent(t.initial_assignee))
+    return fail(err, "not_found", "assignee", "no agent " + t.initial_assignee);
   if (s.ticket(t.id)) return fail(err, "exists", "ticket_id", "ticket " + t.id + " already exists");
   if (!s.customer(t.customer_id)) return fail(err, "not_found", "customer_id", "no customer " + t.customer_id);
   if (!t.course_id.empty() && !s.course(t.course_id))
@@ -177,6 +214,8 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
   t.created_at = op.at;
   t.created_hlc = op.hlc;
   t.origin_op = op.id;
+  t.created_by = op.by;
+  t.created_device = op.device;
   if (!text.empty()) {
     TimelineEntry e;
     e.id = op.id;
@@ -185,6 +224,7 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
     e.at = op.at;
     e.hlc = op.hlc;
     e.text = std::move(text);
+    e.device = op.device;
     t.timeline.push_back(std::move(e));
   }
   refold(t);
@@ -216,18 +256,30 @@ bool apply_timeline_op(State& s, const Op& op, EntryKind kind, Error& err) {
   e.author = op.by;
   e.at = op.at;
   e.hlc = op.hlc;
+  e.device = op.device;
   if (kind == EntryKind::status_change) {
-    if (!read_enum(op.data, "status", e.status_to, err, true, parse_status) || !read_prev(op.data, e.prev, err))
+    if (!read_enum(op.data, "status", e.status_to, err, true, parse_status) || !read_prev(op.data, e.prev, err) ||
+        !read_string(op.data, "resolution", e.resolution, err, limits::id, false) ||
+        !read_string(op.data, "root_cause", e.root_cause, err, limits::id, false))
       return false;
     if (e.status_to == Status::new_) return fail(err, "invalid_value", "status", "no ticket goes back to 'new'");
+    if (!e.resolution.empty() && !is_listed(kResolutionCodes, e.resolution))
+      return fail(err, "invalid_value", "resolution", "'" + e.resolution + "' is not a resolution code");
+    if (!e.root_cause.empty() && !is_listed(kRootCauses, e.root_cause))
+      return fail(err, "invalid_value", "root_cause", "'" + e.root_cause + "' is not a root cause");
   } else if (kind == EntryKind::field_change) {
     if (!read_string(op.data, "field", e.field, err, 32, true) ||
         !read_string(op.data, "value", e.value, err, limits::id, false) || !read_prev(op.data, e.prev, err))
       return false;
-    bool valid = e.field == "priority"   ? parse_priority(e.value).has_value()
-                 : e.field == "category" ? parse_category(e.value).has_value()
-                 : e.field == "assignee" ? (e.value.empty() || s.agent(e.value) != nullptr)
-                                         : false;
+    bool valid = e.field == "priority"      ? parse_priority(e.value).has_value()
+                 : e.field == "category"    ? parse_category(e.value).has_value()
+                 : e.field == "subcategory" ? (e.value.empty() || subcategory_valid(t->category, e.value) ||
+                                               subcategory_known(e.value))
+                 : e.field == "assignee"    ? (e.value.empty() || s.agent(e.value) != nullptr)
+                 : e.field == "tier"        ? (parse_role(e.value).has_value() && e.value != "supervisor")
+                 : e.field == "incident"    ? (e.value.empty() || s.incident(e.value) != nullptr)
+                 : e.field == "merged_into" ? (e.value.empty() || (e.value != t->id && s.ticket(e.value) != nullptr))
+                                            : false;
     if (!valid) return fail(err, "invalid_value", "value", "'" + e.value + "' is not a valid " + e.field);
   } else {
     if (!read_string(op.data, "text", e.text, err, limits::text, true)) return false;
@@ -254,6 +306,8 @@ const Agent* State::agent(const std::string& id) const { return find_in(agents, 
 const Customer* State::customer(const std::string& id) const { return find_in(customers, customer_index, id); }
 const Course* State::course(const std::string& id) const { return find_in(courses, course_index, id); }
 const Ticket* State::ticket(const std::string& id) const { return find_in(tickets, ticket_index, id); }
+const Task* State::task(const std::string& id) const { return find_in(tasks, task_index, id); }
+const Incident* State::incident(const std::string& id) const { return find_in(incidents, incident_index, id); }
 const Ticket* State::ticket_by_number(int64_t number) const {
   for (const Ticket& t : tickets)
     if (t.number == number) return &t;
@@ -293,6 +347,12 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::survey_responded) ok = apply_survey_responded(s, op, err);
   else if (op.type == op_type::survey_opened) ok = apply_survey_opened(s, op, err);
   else if (op.type == op_type::survey_timing_set) ok = apply_survey_timing(s, op, err);
+  else if (op.type == op_type::task_created) ok = apply_task_created(s, op, err);
+  else if (op.type == op_type::task_done) ok = apply_task_done(s, op, err);
+  else if (op.type == op_type::incident_created) ok = apply_incident_created(s, op, err);
+  else if (op.type == op_type::incident_updated) ok = apply_incident_updated(s, op, err);
+  else if (op.type == op_type::course_schedule_set) ok = apply_course_schedule(s, op, err);
+  else if (op.type == op_type::sla_policy_set) ok = apply_sla_policy_set(s, op, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;
@@ -340,7 +400,7 @@ bool unapply(State& s, const std::string& op_id) {
     ++s.revision;
     return true;
   }
-  if (unapply_refund_op(s, op_id) || unapply_survey_op(s, op_id)) {
+  if (unapply_refund_op(s, op_id) || unapply_survey_op(s, op_id) || unapply_workflow_op(s, op_id)) {
     s.applied_ops.erase(op_id);
     ++s.revision;
     return true;
@@ -374,13 +434,16 @@ json state_image(const State& s) {
     json tl = json::array();
     for (const TimelineEntry& e : t.timeline)
       tl.push_back({e.id, to_id(e.kind), e.author, e.at, e.hlc.ms, e.hlc.counter, e.text, to_id(e.status_from),
-                    to_id(e.status_to), e.field, e.value, to_id(e.conflict), e.kept_value});
+                    to_id(e.status_to), e.field, e.value, to_id(e.conflict), e.kept_value, e.resolution,
+                    e.root_cause, e.device});
     img["tickets"].push_back({t.id, t.number, t.customer_id, t.course_id, to_id(t.channel), t.subject,
                               to_id(t.category), to_id(t.priority), to_id(t.status), t.assignee, t.created_at,
-                              t.updated_at, t.first_response_at, tl});
+                              t.updated_at, t.first_response_at, tl, t.subcategory, to_id(t.tier), t.incident,
+                              t.merged_into, t.resolution, t.root_cause});
   }
   add_refunds_image(s, img);
   add_surveys_image(s, img);
+  add_workflow_image(s, img);
   return img;
 }
 

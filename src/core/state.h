@@ -9,7 +9,9 @@
 #include "core/model.h"
 #include "core/op.h"
 #include "core/orders.h"
+#include "core/sla.h"
 #include "core/survey_model.h"
+#include "core/workflow_model.h"
 
 namespace edudesk {
 
@@ -46,6 +48,21 @@ struct State {
   // the latest version of a survey id, nullptr when none is published
   const PublishedSurvey* survey(const std::string& survey_id) const;
   const PublishedSurvey* survey_version(const std::string& version_op) const;
+
+  // -- the agent's day (issue 3)
+  std::vector<Task> tasks;  // stored tasks, and derived ones once they are done
+  std::vector<Incident> incidents;
+  std::unordered_map<std::string, size_t> task_index, incident_index;
+  std::unordered_map<std::string, std::string> op_task, op_incident;  // op id → what it made or changed
+  struct Schedule {
+    std::vector<Millis> sessions;  // class start times, ascending
+    Stamp by;
+  };
+  std::unordered_map<std::string, Schedule> course_schedules;  // course id → its class calendar
+  SlaPolicy sla_policy;  // the latest sla.policy_set by (hlc, op id); the default before any
+  Stamp sla_policy_by;
+  const Task* task(const std::string& id) const;
+  const Incident* incident(const std::string& id) const;
 
   const Agent* agent(const std::string& id) const;
   const Customer* customer(const std::string& id) const;

@@ -195,13 +195,6 @@ void add_surveys_image(const State& s, json& img) {
 
 // ---- decide -----------------------------------------------------------------------------------
 
-namespace {
-Op make_op(Context& ctx, const char* type, json data) {
-  Hlc hlc = ctx.clock ? ctx.clock->tick(ctx.now) : Hlc{ctx.now, 0};
-  return Op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data), hlc};
-}
-}  // namespace
-
 std::optional<Op> csat_send_on_resolve(const State& s, const Ticket& t, Context& ctx) {
   if (!s.survey("csat") || s.csat_timing != "on_resolve") return std::nullopt;
   for (const SurveySend& x : s.survey_sends)
@@ -273,6 +266,14 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
     Op op = make_op(ctx, op_type::survey_responded, std::move(data));
     out.result = {{"response_id", response_id}, {"version", v->schema.version}};
     out.ops.push_back(std::move(op));
+    // The call-back form recorded: the ticket's open call-back task is done with it.
+    if (survey_id == "callback" && !ticket_id.empty())
+      for (const Task& k : s.tasks)
+        if (k.ticket_id == ticket_id && k.kind == TaskKind::callback && !k.done && !k.cancelled) {
+          out.ops.push_back(make_op(ctx, op_type::task_done,
+                                    json{{"task_id", k.id}, {"outcome", "回访记录 " + response_id}}));
+          break;
+        }
     // "With the call-back": the CSAT goes out once the call-back is recorded.
     if (survey_id == "callback" && s.csat_timing == "with_callback" && !ticket_id.empty() && s.survey("csat")) {
       bool sent = false;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/workflow.h"
+
 namespace edudesk::sync {
 
 bool MemoryLog::commit(const std::vector<PulledOp>& ops, std::string& err) {
@@ -66,12 +68,15 @@ bool SyncService::admit(const std::string& agent_id, const Op& op, Millis now, P
     r.reason = std::move(reason);
     return false;
   };
-  if (op.by != agent_id) return reject("forbidden", "an agent may only push the changes they made themselves");
+  // The SLA rule's escalations are made by "system" on whichever desk saw the breach first.
+  const bool sla_rule = is_sla_system_op(op);
+  if (op.by != agent_id && !sla_rule)
+    return reject("forbidden", "an agent may only push the changes they made themselves");
   if (op.type == op_type::numbered) return reject("forbidden", "only the server numbers tickets");
   if ((op.type == op_type::agent_created || op.type == op_type::course_created) &&
       !(agent && agent->role == Role::supervisor))
     return reject("forbidden", "only a supervisor may add agents and courses");
-  if (op.hlc.ms > now + limits::max_clock_skew_ms || op.hlc.ms < now - 20 * limits::max_clock_skew_ms)
+  if (op.hlc.ms > now + limits::max_clock_skew_ms || (!sla_rule && op.hlc.ms < now - 20 * limits::max_clock_skew_ms))
     return reject("bad_clock", "the op's time is impossibly far from the server's");
   if (op.hlc.counter > limits::max_hlc_counter) return reject("bad_clock", "the op's clock counter is impossibly large");
   return true;

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 
+#include "core/analytics.h"
 #include "core/classify.h"
 #include "core/demo.h"
 #include "core/refund_policy.h"
@@ -44,6 +45,14 @@ int usage(FILE* to) {
                "      freq, top2box, nps, terms; Pearson and Spearman correlations; cross tabs by segment with chi-square.\n"
                "      CSV: header response_id, segment columns (channel, course, agent, category, priority) and one column\n"
                "      per question id; empty cells are missing; multiple choice as \"a;b\". Exit 1 on a bad file.\n"
+               "  edudesk analytics --tickets TICKETS.csv [--query q1|q2|q3|q4|q5|all]\n"
+               "      prints the ticket analytics as JSON (docs/ANALYTICS.md), the same numbers the dashboard shows:\n"
+               "      q1 per category count, mean and p90 of resolve_s, resolution rate; q2 first-response SLA breach\n"
+               "      rate by priority x tier; q3 category x channel counts; q4 per agent CSAT n, mean, sd and Pearson r\n"
+               "      of resolve_s and CSAT; q5 per course per day counts and the spikes above mean + 4 sd. Default all.\n"
+               "      CSV header: id,created_at,first_response_s,resolve_s,category,priority,tier,agent_id,course_id,\n"
+               "      channel,csat,refund_fen (created_at in unix seconds; empty = missing). Exit 2 for a bad argument or\n"
+               "      a file that cannot be read, 1 for a malformed CSV (the message names the line and column).\n"
                "  edudesk classify\n"
                "      reads one customer message per line on stdin (UTF-8) and prints one line per input line:\n"
                "      category<TAB>priority, plus <TAB>supervisor when it should be flagged for the supervisor\n"
@@ -194,6 +203,49 @@ int cmd_survey_stats(int argc, char** argv) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// `edudesk analytics`: exit 2 for bad arguments or an unreadable file, 1 for a malformed CSV.
+int cmd_analytics(int argc, char** argv) {
+  std::string tickets_path, query = "all";
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    bool has_val = i + 1 < argc;
+    if (a == "--tickets" && has_val) tickets_path = argv[++i];
+    else if (a == "--query" && has_val) query = argv[++i];
+    else {
+      std::fprintf(stderr, "edudesk analytics: bad argument '%s'\n", a.c_str());
+      return usage(stderr);
+    }
+  }
+  if (tickets_path.empty()) {
+    std::fprintf(stderr, "edudesk analytics: --tickets FILE.csv is required\n");
+    return usage(stderr);
+  }
+  if (query != "all" && query != "q1" && query != "q2" && query != "q3" && query != "q4" && query != "q5") {
+    std::fprintf(stderr, "edudesk analytics: unknown query '%s'; one of q1, q2, q3, q4, q5, all\n", query.c_str());
+    return 2;
+  }
+  std::string text;
+  if (!read_whole_file(tickets_path, text)) {
+    std::fprintf(stderr, "edudesk analytics: cannot read '%s'\n", tickets_path.c_str());
+    return 2;
+  }
+  edudesk::TicketColumns table;
+  edudesk::Error err;
+  if (!edudesk::import_tickets_csv(text, table, err)) {
+    std::fprintf(stderr, "edudesk analytics: %s: %s\n", tickets_path.c_str(), err.message.c_str());
+    return 1;
+  }
+  nlohmann::json out;
+  if (!edudesk::analytics_json(table, query, out, err)) {
+    std::fprintf(stderr, "edudesk analytics: %s\n", err.message.c_str());
+    return 2;
+  }
+  std::string s = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  s += '\n';
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 int cmd_serve(int argc, char** argv) {
   edudesk::server::ServeOptions opt;
   opt.web_dir = EDUDESK_DEFAULT_WEB_DIR;
@@ -236,6 +288,7 @@ int main(int argc, char** argv) {
   if (cmd == "refund-quote") return cmd_refund_quote(argc, argv);
   if (cmd == "survey-stats") return cmd_survey_stats(argc, argv);
   if (cmd == "classify") return cmd_classify(argc, argv);
+  if (cmd == "analytics") return cmd_analytics(argc, argv);
   if (cmd == "--help" || cmd == "help" || cmd == "-h") return usage(stdout);
   std::fprintf(stderr, "edudesk: unknown command '%s'\n", cmd.c_str());
   return usage(stderr);

@@ -90,12 +90,16 @@ void DeskUi::draw(Millis now) {
     return;
   }
   draw_status_line(now);
+  run_sla_rule(now);
+  handle_shortcuts(now);
   draw_view_switch();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
   auto draw_list = [&](float w, float h) {
     if (view_ == View::refunds) draw_refunds(now, w, h);
     else if (view_ == View::surveys) draw_surveys(now, w, h);
+    else if (view_ == View::tasks) draw_tasks(now, w, h);
+    else if (view_ == View::incidents) draw_incidents(now, w, h);
     else draw_inbox(now, w, h);
   };
   if (one_column_) {
@@ -121,6 +125,8 @@ void DeskUi::draw(Millis now) {
   std::string route = open                       ? "#/ticket/" + std::to_string(open->number)
                       : view_ == View::refunds ? "#/refunds"
                       : view_ == View::surveys ? "#/surveys"
+                      : view_ == View::tasks   ? "#/tasks"
+                      : view_ == View::incidents ? "#/incidents"
                                                : "#/";
   if (route != route_ && pending_route_.empty()) {
     route_ = route;
@@ -144,7 +150,11 @@ void DeskUi::navigate(std::string route) {
     selected_ = t->id;
   } else {
     selected_.clear();
-    view_ = route == "#/refunds" ? View::refunds : route == "#/surveys" ? View::surveys : View::tickets;
+    view_ = route == "#/refunds"     ? View::refunds
+            : route == "#/surveys"   ? View::surveys
+            : route == "#/tasks"     ? View::tasks
+            : route == "#/incidents" ? View::incidents
+                                     : View::tickets;
   }
   route_ = route;
 }
@@ -176,6 +186,19 @@ void DeskUi::draw_view_switch() {
   }
   ImGui::SameLine();
   if (ImGui::RadioButton(lbl("view.surveys", "view_surveys").c_str(), view_ == View::surveys)) view_ = View::surveys;
+  // My open tasks due by now, on the tab; incidents with the open ones and suggestions.
+  int due = 0;
+  if (me)
+    for (const Task& k : s.tasks)
+      due += k.assignee == me->id && !k.done && !k.cancelled && k.kind != TaskKind::sla_breach;
+  std::string tasks = std::string(tr("view.tasks")) + (due ? " (" + std::to_string(due) + ")" : "") + "###view_tasks";
+  same_line_if_fits(ImGui::CalcTextSize(tasks.c_str()).x + 30);
+  if (ImGui::RadioButton(tasks.c_str(), view_ == View::tasks)) view_ = View::tasks;
+  int open_incidents = 0;
+  for (const Incident& i : s.incidents) open_incidents += i.status == IncidentStatus::open || i.status == IncidentStatus::mitigating;
+  std::string incidents = std::string(tr("view.incidents")) + (open_incidents ? " (" + std::to_string(open_incidents) + ")" : "") + "###view_incidents";
+  same_line_if_fits(ImGui::CalcTextSize(incidents.c_str()).x + 30);
+  if (ImGui::RadioButton(incidents.c_str(), view_ == View::incidents)) view_ = View::incidents;
 }
 
 void DeskUi::draw_top_bar(Millis now) {

@@ -3,6 +3,7 @@
 // only by submitting Commands; it holds nothing but view state (filters, drafts).
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "core/query.h"
 #include "core/refunds.h"
 #include "core/surveys.h"
+#include "core/workflow.h"
 
 struct ImFont;
 
@@ -96,6 +98,14 @@ class DeskUi {
   void draw_ticket_surveys(const Ticket& t, Millis now);
   void draw_survey_designer(const PublishedSurvey& cur, Millis now);
   void draw_learner(Millis now);
+  void draw_ticket_workflow(const Ticket& t, Millis now);  // workday_view.cpp
+  void draw_closure_popup(const Ticket& t, Millis now);
+  void open_closure(const Ticket& t, Status to);
+  void draw_tasks(Millis now, float width, float height);
+  void draw_incidents(Millis now, float width, float height);
+  void draw_review(Millis now);
+  void run_sla_rule(Millis now);
+  void handle_shortcuts(Millis now);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
@@ -141,7 +151,7 @@ class DeskUi {
   Error reply_error_;
 
   // which list the left side shows: the tickets or the refunds queue
-  enum class View { tickets, refunds, surveys } view_ = View::tickets;
+  enum class View { tickets, refunds, surveys, tasks, incidents } view_ = View::tickets;
   bool open_refund_tab_ = false;  // the next ticket drawn opens on its refund tab
 
   // refund tab, refunds queue and policy editor (refund_view.cpp)
@@ -188,6 +198,31 @@ class DeskUi {
     nlohmann::json preview_answers = nlohmann::json::object();
     Error error;
   } designer_;
+
+  // the agent's day (workday_view.cpp)
+  struct { int target = 0; std::string reason; Error error; bool open_request = false; } escalate_form_;
+  struct { std::string number; Error error; } merge_form_;
+  struct {
+    Status to = Status::resolved;
+    int resolution = -1, cause = -1;
+    bool open_request = false;
+    Error error;
+  } closure_;
+  struct { std::string title; int when = 0; Error error; } reminder_;
+  bool tasks_all_ = false, tasks_done_ = false, tasks_cached_all_ = false, tasks_cached_done_ = false;
+  std::vector<Task> tasks_;
+  int64_t tasks_revision_ = -1;
+  Millis tasks_at_ = 0;
+  std::map<std::string, std::string> task_outcomes_;
+  Error task_error_;
+  std::vector<IncidentSuggestion> suggestions_;
+  int64_t incident_revision_ = -1;
+  Millis incident_at_ = 0;
+  std::string incident_open_, incident_reply_;
+  struct { std::string for_id, text; int cause = -1; } incident_review_;
+  Error incident_error_;
+  Millis sla_checked_at_ = 0;
+  bool focus_reply_ = false, focus_search_ = false;
 
   // new ticket form
   bool new_open_ = false;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "app/i18n.h"
+#include "core/sla.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
 #include "ui/desk_ui.h"
@@ -32,9 +33,13 @@ ImVec4 status_color(Status s) {
 }
 }  // namespace
 
-void DeskUi::refresh_rows(Millis) {
-  if (!rows_dirty_ && rows_revision_ == desk_.state().revision) return;
+void DeskUi::refresh_rows(Millis now) {
+  // the SLA queue and order change with the clock too: at most once a minute
+  bool clocked = filter_.queue == Queue::breaching || sort_.key == SortKey::due;
+  if (!rows_dirty_ && rows_revision_ == desk_.state().revision && !(clocked && now - filter_.now > 60 * 1000)) return;
   filter_.search = search_;
+  filter_.me = desk_.actor();
+  filter_.now = now;
   rows_ = list_tickets(desk_.state(), filter_, sort_);
   rows_revision_ = desk_.state().revision;
   rows_dirty_ = false;
@@ -48,6 +53,20 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
     new_open_ = true;
   }
   ImGui::SameLine();
+  // The queues: mine, my team's, unassigned, breaching, waiting on the customer, incidents.
+  ImGui::SetNextItemWidth(150);
+  {
+    int q = static_cast<int>(filter_.queue);
+    if (enum_combo("##queue", "queue", kQueues, q, false)) {
+      filter_.queue = kQueues[q];
+      rows_dirty_ = true;
+    }
+  }
+  same_line_if_fits(200);
+  if (focus_search_) {
+    ImGui::SetKeyboardFocusHere();
+    focus_search_ = false;
+  }
   ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x));
   if (ImGui::InputTextWithHint("##search", tr("inbox.search_hint"), &search_)) rows_dirty_ = true;
 
@@ -77,7 +96,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_Resizable |
                                 ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
-  if (ImGui::BeginTable("##tickets", 8, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+  if (ImGui::BeginTable("##tickets", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     // A narrow pane keeps number, subject, priority, status and age.
     const bool narrow = width < 560;
@@ -90,15 +109,16 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
     ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::channel));
     ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 70,
                             static_cast<ImGuiID>(SortKey::age));
+    ImGui::TableSetupColumn(tr("field.sla"), ImGuiTableColumnFlags_WidthFixed, 84, static_cast<ImGuiID>(SortKey::due));
     if (narrow != narrow_table_) {  // only on a change: a person may hide columns on a wide screen
       for (int col : {2, 3, 6}) ImGui::TableSetColumnEnabled(col, !narrow);
       narrow_table_ = narrow;
     }
     // Headers by hand so each one is published to widgets() as "col_<sort key>".
     static const char* const col_ids[] = {"number", "subject", "customer", "category",
-                                          "priority", "status", "channel", "age"};
+                                          "priority", "status", "channel", "age", "due"};
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    for (int col = 0; col < 8; ++col) {
+    for (int col = 0; col < 9; ++col) {
       if (!ImGui::TableSetColumnIndex(col)) continue;
       const char* name = ImGui::TableGetColumnName(col);
       ImGui::TableHeader(name);
@@ -143,6 +163,15 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         ImGui::TextUnformatted(tr_enum("channel", to_id(t.channel)));
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(format_age(now - t.created_at).c_str());
+        ImGui::TableNextColumn();
+        // The next due of the ticket's SLA clocks: red when breached, amber when soon.
+        if (t.status != Status::resolved && t.status != Status::closed && t.merged_into.empty()) {
+          TicketSla sla = compute_sla(desk_.state().sla_policy, t, now);
+          if (sla.breached) ImGui::TextColored(ImVec4(0.80f, 0.12f, 0.12f, 1), "%s", tr("sla.breached"));
+          else if (sla.next_due > 0 && sla.next_due != kSlaNever)
+            ImGui::TextColored(sla.breaching_soon ? ImVec4(0.80f, 0.48f, 0.02f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
+                               "%s", format_age(sla.next_due - now).c_str());
+        }
       }
     }
     ImGui::EndTable();

@@ -34,6 +34,16 @@ std::string value_text(const State& s, const std::string& field, const std::stri
   if (field == "status") return tr_enum("status", value.c_str());
   if (field == "priority") return tr_enum("priority", value.c_str());
   if (field == "category") return tr_enum("category", value.c_str());
+  if (field == "tier") return tr_enum("role", value.c_str());
+  if (field == "subcategory") return value.empty() ? tr("sub.none") : tr_enum("sub", value.c_str());
+  if (field == "incident") {
+    const Incident* i = s.incident(value);
+    return value.empty() ? std::string("-") : i ? i->title : value;
+  }
+  if (field == "merged_into") {
+    const Ticket* t = s.ticket(value);
+    return t ? "#" + std::to_string(t->number) : value;
+  }
   if (value.empty()) return tr("ticket.unassigned");
   const Agent* a = s.agent(value);
   return a ? a->name : value;
@@ -45,7 +55,11 @@ std::string change_line(const State& s, const TimelineEntry& e) {
   std::string value = e.kind == EntryKind::status_change ? to_id(e.status_to) : e.value;
   std::snprintf(buf, sizeof buf, tr("timeline.change"), format_time(e.at).c_str(), author_name(s, e).c_str(),
                 tr(("field." + field).c_str()), value_text(s, field, value).c_str());
-  return buf;
+  std::string line = buf;
+  if (!e.resolution.empty()) line += std::string(" · ") + tr_enum("resolution", e.resolution.c_str());
+  if (!e.root_cause.empty()) line += std::string(" · ") + tr_enum("root_cause", e.root_cause.c_str());
+  if (!e.device.empty()) line += std::string(" · ") + tr("timeline.device") + " " + e.device;
+  return line;
 }
 
 std::string conflict_text(const State& s, const TimelineEntry& e) {
@@ -103,8 +117,11 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     for (Status st : kStatuses) {
       if (!status_change_allowed(t->status, st)) continue;
       std::string item = std::string(tr_enum("status", to_id(st))) + "###set_status_" + to_id(st);
-      if (ImGui::Selectable(item.c_str(), false))
-        submit({{"type", "ticket.set_status"}, {"ticket_id", t->id}, {"status", to_id(st)}}, now, &reply_error_);
+      if (ImGui::Selectable(item.c_str(), false)) {
+        // resolving and closing ask how it was resolved (and why, for a complaint)
+        if (st == Status::resolved || st == Status::closed) open_closure(*t, st);
+        else submit({{"type", "ticket.set_status"}, {"ticket_id", t->id}, {"status", to_id(st)}}, now, &reply_error_);
+      }
     }
     ImGui::EndCombo();
   }
@@ -130,7 +147,8 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
       submit({{"type", "ticket.assign"}, {"ticket_id", t->id}, {"agent_id", ""}}, now, &reply_error_);
     for (const Agent& a : s.agents) {
       std::string item = a.name + " · " + tr_enum("role", to_id(a.role)) + "###assign_" + a.id;
-      if (ImGui::Selectable(item.c_str(), owner == &a) && owner != &a)
+      bool fits = role_fits_tier(a.role, t->tier);  // others: escalate first
+      if (ImGui::Selectable(item.c_str(), owner == &a, fits ? 0 : ImGuiSelectableFlags_Disabled) && owner != &a)
         submit({{"type", "ticket.assign"}, {"ticket_id", t->id}, {"agent_id", a.id}}, now, &reply_error_);
     }
     ImGui::EndCombo();
@@ -139,6 +157,8 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
   }
+  draw_ticket_workflow(*t, now);
+  draw_closure_popup(*t, now);
   ImGui::Separator();
 
   // Two tabs: the conversation, and the ticket's refunds and goodwill.
@@ -209,7 +229,8 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
       const char* kind_key = e.kind == EntryKind::customer_message ? "timeline.customer"
                              : e.kind == EntryKind::reply          ? "timeline.reply"
                                                                    : "timeline.note";
-      ImGui::TextDisabled("%s · %s · %s", author_name(s, e).c_str(), tr(kind_key), format_time(e.at).c_str());
+      ImGui::TextDisabled("%s · %s · %s%s%s", author_name(s, e).c_str(), tr(kind_key), format_time(e.at).c_str(),
+                          e.device.empty() ? "" : " · ", e.device.c_str());
       if (desk_.is_pending(e.id)) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
@@ -239,21 +260,28 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
     reply_draft_.clear();
     reply_error_ = {};
   }
+  if (focus_reply_) {
+    ImGui::SetKeyboardFocusHere();
+    focus_reply_ = false;
+  }
   ImGui::InputTextMultiline("##reply", &reply_draft_, ImVec2(-1, ImGui::GetFrameHeight() * 3.2f));
+  // Ctrl+Enter sends, Ctrl+Shift+Enter adds a note (never Enter alone: it ends an IME composition)
+  const bool reply_active = ImGui::IsItemActive();
+  const bool ctrl_enter = reply_active && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
   if (reply_draft_.empty() && !ImGui::IsItemActive()) {
     ImVec2 p = ImGui::GetItemRectMin();
     ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + 8, p.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                                         tr("ticket.reply_hint"));
   }
   bool sent = false;
-  if (ImGui::Button(lbl("ticket.send_reply", "send_reply").c_str())) {
+  if (ImGui::Button(lbl("ticket.send_reply", "send_reply").c_str()) || (ctrl_enter && !ImGui::GetIO().KeyShift)) {
     submit({{"type", "ticket.reply"}, {"ticket_id", t->id}, {"text", reply_draft_}}, now, &reply_error_);
     sent = reply_error_.code.empty();
   }
   ImGui::SameLine();
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.90f, 0.72f, 0.20f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.95f, 0.78f, 0.28f, 1));
-  if (ImGui::Button(lbl("ticket.add_note", "add_note").c_str())) {
+  if (ImGui::Button(lbl("ticket.add_note", "add_note").c_str()) || (ctrl_enter && ImGui::GetIO().KeyShift)) {
     submit({{"type", "ticket.note"}, {"ticket_id", t->id}, {"text", reply_draft_}}, now, &reply_error_);
     sent = reply_error_.code.empty();
   }

@@ -59,7 +59,10 @@ export async function widget(page, id, timeout = 10000) {
 }
 export async function click(page, id) {
   const w = await widget(page, id);
-  await page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
+  // A table row spans every column: its middle may fall on a column's resize border,
+  // so a row is clicked in its first cell (where a person clicks the number).
+  const x = id.startsWith('row_') ? w.x + Math.min(24, w.w / 2) : w.x + w.w / 2;
+  await page.mouse.click(x, w.y + w.h / 2);
   await sleep(120);
   return w;
 }

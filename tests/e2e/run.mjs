@@ -134,8 +134,13 @@ try {
   // Status change through the combo
   await click(page, 'status');
   await click(page, 'set_status_resolved');
+  // resolving asks how it was resolved: a resolution code from the popup
+  await click(page, 'closure_resolution');
+  await click(page, 'resolution_remote_help');
+  await click(page, 'closure_confirm');
   await until(async () => (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.status === 'resolved', 'status resolved');
-  check(true, 'the status combo resolves the ticket');
+  const resolved = (await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result;
+  check(resolved.resolution === 'remote_help', 'the status combo resolves the ticket with a resolution code', resolved.resolution);
 
   // Sort by clicking a column header: priority ascending puts P1 first
   await click(page, 'col_priority');

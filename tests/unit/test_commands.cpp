@@ -86,8 +86,18 @@ TEST_CASE("status changes follow the allowed transitions") {
   Run r;
   REQUIRE(r.decide_and_apply(new_ticket_cmd()));
   std::string id = r.d.result["ticket_id"];
-  REQUIRE(r.decide_and_apply({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}));
+  // closing needs a resolution code, and changes nothing without one
+  CHECK_FALSE(r.decide_and_apply({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}));
+  CHECK(r.err.code == "missing_field");
+  CHECK(r.err.field == "resolution");
+  CHECK(r.s.ticket(id)->status == Status::new_);
+  CHECK_FALSE(r.decide_and_apply(
+      {{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "magic"}}));
+  CHECK(r.err.field == "resolution");
+  REQUIRE(r.decide_and_apply(
+      {{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "explained"}}));
   CHECK(r.s.ticket(id)->status == Status::closed);
+  CHECK(r.s.ticket(id)->resolution == "explained");
   // closed → resolved is not a thing; closed → open (reopen) is
   CHECK_FALSE(r.decide_and_apply({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "resolved"}}));
   CHECK(r.err.code == "transition_not_allowed");

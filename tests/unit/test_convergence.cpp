@@ -67,7 +67,9 @@ json random_command(Rng& rng, const Replica& r) {
     case 3: {
       for (int tries = 0; tries < 5; ++tries) {
         Status to = kStatuses[rng.below(5)];
-        if (status_change_allowed(t.status, to)) return {{"type", "ticket.set_status"}, {"ticket_id", t.id}, {"status", to_id(to)}};
+        if (status_change_allowed(t.status, to))
+          return {{"type", "ticket.set_status"}, {"ticket_id", t.id}, {"status", to_id(to)}, {"resolution", "explained"},
+                  {"root_cause", "other"}};
       }
       return {{"type", "ticket.note"}, {"ticket_id", t.id}, {"text", "跟进"}};
     }

@@ -81,8 +81,8 @@ TEST_CASE("two closes are one close, and a resolve after a concurrent close is i
   b.receive(a.made);
   c.receive(a.made);
   size_t shared = a.made.size();
-  a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}, kT0 + 1000);
-  b.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}, kT0 + 2000);
+  a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "explained"}}, kT0 + 1000);
+  b.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "explained"}}, kT0 + 2000);
   c.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "resolved"}}, kT0 + 3000);
   std::vector<Op> all(a.made.begin() + shared, a.made.end());
   all.insert(all.end(), b.made.begin(), b.made.end());
@@ -105,7 +105,7 @@ TEST_CASE("a customer message reopens a ticket closed at the same time") {
   std::string id = a.run(new_ticket_cmd(), kT0).result["ticket_id"];
   b.receive(a.made);
   size_t shared = a.made.size();
-  a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}, kT0 + 1000);
+  a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "explained"}}, kT0 + 1000);
   b.run({{"type", "ticket.customer_message"}, {"ticket_id", id}, {"text", "还是不行"}}, kT0 + 2000);
   a.receive(b.made);
   b.receive({a.made.begin() + shared, a.made.end()});
@@ -129,7 +129,8 @@ TEST_CASE("the demo desk is the same in any arrival order that keeps each ticket
     Rng rng(seed);
     std::vector<Op> head, tail;
     for (const Op& op : ops) {
-      bool creation = op.type == op_type::ticket_created || op.type == op_type::refund_quoted;
+      bool creation = op.type == op_type::ticket_created || op.type == op_type::refund_quoted ||
+                      op.type == op_type::task_created;
       bool event = op.data.contains("ticket_id") || op.data.contains("refund_id");
       (event && !creation ? tail : head).push_back(op);
     }
@@ -146,7 +147,7 @@ TEST_CASE("taking back a refused change refolds the ticket as if it never came")
   Device a("a-", "a-1");
   std::string id = a.run(new_ticket_cmd(), kT0).result["ticket_id"];
   std::string before = image(a.s);
-  Decision d = a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}}, kT0 + 1000);
+  Decision d = a.run({{"type", "ticket.set_status"}, {"ticket_id", id}, {"status", "closed"}, {"resolution", "explained"}}, kT0 + 1000);
   CHECK(a.s.ticket(id)->status == Status::closed);
   REQUIRE(unapply(a.s, d.ops[0].id));
   CHECK(a.s.ticket(id)->status == Status::new_);

@@ -136,11 +136,12 @@ TEST_CASE("publishing a change makes a new version; a response keeps the version
 TEST_CASE("resolving a ticket schedules its CSAT survey once", "[survey]") {
   SurveyDesk k;
   REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}));
-  REQUIRE(k.d.ops.size() == 2);
+  REQUIRE(k.d.ops.size() == 3);  // the status, the CSAT and the call-back task
   CHECK(k.d.ops[1].type == op_type::survey_sent);
+  CHECK(k.d.ops[2].type == op_type::task_created);
   REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "open"}}, "a-1", kT0 + 1000));
   REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}, "a-1", kT0 + 2000));
-  CHECK(k.d.ops.size() == 1);  // already sent
+  CHECK(k.d.ops.size() == 1);  // CSAT already sent, the call-back still open
   REQUIRE(k.respond({{"overall", 5}, {"speed", 5}, {"solved", "yes"}}));
   json rates = survey_rates(k.s, "csat");
   CHECK(rates["all"]["sent"] == 1);
@@ -259,10 +260,11 @@ TEST_CASE("the CSAT can go out with the call-back instead of on resolve; custome
   CHECK(k.err.field == "csat_timing");
   REQUIRE(k.run({{"type", "survey.set_timing"}, {"csat_timing", "with_callback"}}, "a-sup"));
   REQUIRE(k.run({{"type", "ticket.set_status"}, {"ticket_id", "t-1"}, {"status", "resolved"}}, "a-1", kT0 + 10));
-  CHECK(k.d.ops.size() == 1);  // no CSAT yet
+  CHECK(k.d.ops.size() == 2);  // no CSAT yet: the status and the call-back task
   REQUIRE(k.respond({{"reached", "yes"}, {"solved", "yes"}, {"satisfaction", 4}}, "callback", kT0 + 20));
-  REQUIRE(k.d.ops.size() == 2);
-  CHECK(k.d.ops[1].type == op_type::survey_sent);
+  REQUIRE(k.d.ops.size() == 3);
+  CHECK(k.d.ops[1].type == op_type::task_done);  // the call-back task is done with the form
+  CHECK(k.d.ops[2].type == op_type::survey_sent);
   CHECK(survey_rates(k.s, "csat")["all"]["sent"] == 1);
 
   State s = demo_desk();
