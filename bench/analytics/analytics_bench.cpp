@@ -3,7 +3,7 @@
 // as WASM under node (cmake/WebApp.cmake: edudesk_analytics_bench.js, the same code).
 //   edudesk_analytics_bench --tickets FILE.csv [--runs 5] [--results OUT.json]
 // The file is read into memory first (not timed); timed: the import into columns (load), then
-// each query `runs` times (median). Then the incremental path: LiveAnalytics built once, one
+// each query `runs` times after one warm-up run (median). Then the incremental path: LiveAnalytics built once, one
 // new ticket appended and taken in (median of `runs`), its answers checked against the full
 // queries. Prints one JSON line; --results writes the answers (the JSON of `edudesk analytics
 // --query all`) for bench/analytics/compare.mjs.
@@ -65,10 +65,12 @@ double peak_rss_mb() {
   return mb;
 }
 
-// The median of `runs` timed calls; the fastest goes to *fastest (other work on a shared
-// machine only ever adds time).
+// The median of `runs` timed calls after one untimed warm-up call (as every engine does: JIT
+// tiers, caches); the fastest goes to *fastest (other work on a shared machine only ever adds
+// time).
 template <typename F>
 double time_median(int runs, F f, double* fastest = nullptr) {
+  f();
   std::vector<double> t;
   for (int k = 0; k < runs; ++k) {
     const auto t0 = Clock::now();

@@ -4,10 +4,12 @@
 // Speed (1,000,000 tickets in the browser): the CSV is read once with no per-field
 // allocation (numbers parsed while they are scanned, enum ids matched by length then
 // bytes, agents and courses through an open-addressing dictionary); every query is one
-// or two passes over byte or int32 columns into small count tables. Sums are exact
-// integers (128-bit where squares could overflow), so a query over the columns and the
-// incremental LiveAnalytics give bit-identical answers; p90 picks its two order
-// statistics with nth_element over the resolved times gathered per category.
+// or two passes over byte or int32 columns into small count tables, written for what WASM
+// engines compile well (few loads per row, constant offsets, no unpredictable branches).
+// Sums are exact integers (128-bit where squares could overflow), so a query over the
+// columns and the incremental LiveAnalytics give bit-identical answers; p90 finds the
+// bucket of its order statistic with a histogram of the top bits, then orders that
+// bucket alone.
 #include "core/analytics.h"
 
 #include <algorithm>
@@ -282,6 +284,7 @@ bool TicketColumns::append(const TicketFacts& t, Error& err) {
   refund_fen_.push_back(t.refund_fen);
   max_id_ = std::max(max_id_, t.id);
   note_day(day_.back());
+  max_resolve_s_ = std::max(max_resolve_s_, t.resolve_s);
   return true;
 }
 
@@ -302,6 +305,7 @@ bool TicketColumns::set(size_t row, const TicketFacts& t, Error& err) {
   day_[row] = day;
   first_response_s_[row] = t.first_response_s;
   resolve_s_[row] = t.resolve_s;
+  max_resolve_s_ = std::max(max_resolve_s_, t.resolve_s);
   category_[row] = static_cast<uint8_t>(t.category);
   priority_[row] = static_cast<uint8_t>(t.priority);
   tier_[row] = static_cast<uint8_t>(t.tier);
@@ -350,7 +354,9 @@ namespace {
 // Bytes that end an unquoted field (or make it one to read slowly: a quote).
 struct StopBytes {
   bool stop[256] = {};
-  StopBytes() { stop[static_cast<unsigned char>(',')] = stop['\n'] = stop['\r'] = stop['"'] = true; }
+  StopBytes() {
+    for (unsigned char c : {',', '\n', '\r', '"'}) stop[c] = true;
+  }
 };
 const StopBytes kStop;
 
@@ -589,6 +595,7 @@ class TicketCsvReader {
     t.note_day(t.day_.back());
     t.first_response_s_.push_back(static_cast<int32_t>(first));
     t.resolve_s_.push_back(static_cast<int32_t>(resolve));
+    t.max_resolve_s_ = std::max(t.max_resolve_s_, static_cast<int32_t>(resolve));
     t.category_.push_back(cat);
     t.priority_.push_back(pri);
     t.tier_.push_back(tier);
@@ -775,43 +782,6 @@ struct P90Position {
   }
 };
 
-// The p90 of v[0 … n), values 0 … max (v is reordered). A radix select: a histogram of the
-// top 11 bits of the values finds the bucket holding the k-th smallest; only that bucket's
-// values are then ordered (nth_element), and the (k+1)-th is in it or is the smallest value
-// of a later bucket. Two passes over the values instead of nth_element's partitioning.
-double p90_select(int32_t* v, int64_t n, int32_t max, std::vector<int32_t>& bucket) {
-  if (n <= 0) return kNaN;
-  const P90Position at(n);
-  const size_t rows = static_cast<size_t>(n);
-  if (rows < 4096) {
-    std::nth_element(v, v + at.k, v + rows);
-    const int32_t lo = v[at.k];
-    return at.value(lo, at.tenths == 0 ? lo : *std::min_element(v + at.k + 1, v + rows));
-  }
-  constexpr int kDigitBits = 11;
-  int width = 0;
-  while (width < 31 && (max >> width) != 0) ++width;
-  const int shift = std::max(0, width - kDigitBits);
-  uint32_t hist[1u << kDigitBits] = {};
-  for (size_t i = 0; i < rows; ++i) ++hist[static_cast<uint32_t>(v[i]) >> shift];
-  size_t below = 0;
-  uint32_t b = 0;
-  while (below + hist[b] <= at.k) below += hist[b++];
-  bucket.clear();
-  int32_t after = INT32_MAX;  // the smallest value of the later buckets
-  for (size_t i = 0; i < rows; ++i) {
-    const uint32_t d = static_cast<uint32_t>(v[i]) >> shift;
-    if (d == b) bucket.push_back(v[i]);
-    else if (d > b) after = std::min(after, v[i]);
-  }
-  const size_t k = at.k - below;
-  std::nth_element(bucket.begin(), bucket.begin() + static_cast<std::ptrdiff_t>(k), bucket.end());
-  const int32_t lo = bucket[k];
-  if (at.tenths == 0) return at.value(lo, lo);
-  const int32_t hi = k + 1 < bucket.size() ? *std::min_element(bucket.begin() + static_cast<std::ptrdiff_t>(k) + 1, bucket.end()) : after;
-  return at.value(lo, hi);
-}
-
 Q1Result finish_q1(const std::array<CategorySums, 6>& sums, const std::array<double, 6>& p90) {
   Q1Result r;
   for (size_t c = 0; c < kCategoryCount; ++c) {
@@ -936,44 +906,109 @@ Q5Result finish_q5(const StringDictionary& courses, const CourseCells& cc, int32
 
 }  // namespace
 
+// Q1 in two passes with no gathering of the resolve times. Pass 1: per category, a histogram
+// of the resolve times by their top 11 bits (bucket 2048: unresolved) — which gives the
+// counts too — and the exact sums. Then the bucket holding each category's order statistic k
+// (p90's lower neighbour) is known, and pass 2 keeps only that bucket's times (k + 1 is in it
+// too, or is the smallest time of the later buckets).
 Q1Result analytics_q1(const TicketColumns& t, const RowMask* mask) {
-  const size_t n = t.size();
+  constexpr int kDigitBits = 11;
+  constexpr uint32_t kBuckets = 1u << kDigitBits, kStride = kBuckets + 1;
   const uint8_t* cat = t.category().data();
   const int32_t* rs = t.resolve_s().data();
-  // Tickets and resolved tickets per category: cell 2c + resolved.
-  const std::vector<int64_t> cells = count_cells(
-      n, mask, 2 * kCategoryCount, [&](size_t i, size_t k) { return 2u * (cat + i)[k] + ((rs + i)[k] >= 0); },
-      NoCells8{});
-  std::array<CategorySums, 6> sums{};
-  std::array<size_t, 7> start{};
-  for (size_t c = 0; c < kCategoryCount; ++c) {
-    sums[c].count = cells[2 * c] + cells[2 * c + 1];
-    sums[c].resolved = cells[2 * c + 1];
-    start[c + 1] = start[c] + static_cast<size_t>(sums[c].resolved);
+  const uint8_t* keep = mask ? mask->data() : nullptr;
+  const size_t rows = mask ? std::min(t.size(), mask->size()) : t.size();
+  int width = 0;
+  while (width < 31 && (t.max_resolve_s() >> width) != 0) ++width;
+  const int shift = std::max(0, width - kDigitBits);
+
+  std::vector<uint64_t> hist(kCategoryCount * kStride, 0);
+  std::vector<uint32_t> block(kCategoryCount * kStride);
+  int64_t sums4[4][6] = {};  // four interleaved copies: rows of one category do not wait on each other
+  for (size_t b = 0; b < rows; b += kBlockRows) {
+    const size_t e = std::min(rows, b + kBlockRows);
+    std::fill(block.begin(), block.end(), 0u);
+    uint32_t* h = block.data();
+    auto pass = [&](auto selected) {
+      // A missing time is -1: as unsigned, its top bits are beyond every bucket, so the min
+      // puts it in bucket 2048; and -1 + 1 adds 0 to the sum.
+      auto row = [&](size_t i, size_t k, int64_t* sum) {
+        const int32_t r = (rs + i)[k];
+        const uint32_t c = (cat + i)[k], w = selected(i + k);
+        h[c * kStride + std::min(static_cast<uint32_t>(r) >> shift, kBuckets)] += w;
+        sum[c] += (r + (r < 0)) & -static_cast<int32_t>(w);
+      };
+      size_t i = b;
+      for (; i + 4 <= e; i += 4) {
+        row(i, 0, sums4[0]);
+        row(i, 1, sums4[1]);
+        row(i, 2, sums4[2]);
+        row(i, 3, sums4[3]);
+      }
+      for (; i < e; ++i) row(i, 0, sums4[0]);
+    };
+    if (keep) pass([keep](size_t i) -> uint32_t { return keep[i]; });
+    else pass([](size_t) -> uint32_t { return 1; });
+    for (size_t k = 0; k < hist.size(); ++k) hist[k] += block[k];
   }
-  // The resolved times gathered category by category (and summed), for the order statistics.
-  // Without a branch per row (whether a ticket is resolved is not predictable): an unresolved
-  // one is written to a spare slot past the end and adds 0.
-  const size_t spare = start[kCategoryCount];
-  std::vector<int32_t> values(spare + 1);
-  int32_t* v = values.data();
-  std::array<size_t, 6> at{};
-  std::copy(start.begin(), start.begin() + 6, at.begin());
-  std::array<int32_t, 6> max{};
   std::array<int64_t, 6> sum{};
-  each_row(n, mask, [&](size_t i) {
-    const int32_t r = rs[i];
-    const size_t c = cat[i];
-    const bool ok = r >= 0;
-    v[ok ? at[c] : spare] = r;
-    at[c] += ok;
-    sum[c] += ok ? r : 0;
-    max[c] = std::max(max[c], r);
-  });
-  for (size_t c = 0; c < kCategoryCount; ++c) sums[c].resolve_sum = sum[c];
+  for (size_t c = 0; c < kCategoryCount; ++c) sum[c] = sums4[0][c] + sums4[1][c] + sums4[2][c] + sums4[3][c];
+
+  std::array<CategorySums, 6> sums{};
+  std::array<uint32_t, 6> bucket_of{};  // the bucket holding order statistic k; kStride: none
+  std::array<size_t, 6> below{};        // resolved times in the buckets before it
+  for (size_t c = 0; c < kCategoryCount; ++c) {
+    const uint64_t* hc = hist.data() + c * kStride;
+    for (uint32_t d = 0; d < kBuckets; ++d) sums[c].resolved += static_cast<int64_t>(hc[d]);
+    sums[c].count = sums[c].resolved + static_cast<int64_t>(hc[kBuckets]);
+    sums[c].resolve_sum = sum[c];
+    bucket_of[c] = kStride;
+    if (sums[c].resolved == 0) continue;
+    const size_t k = P90Position(sums[c].resolved).k;
+    uint32_t d = 0;
+    while (below[c] + hc[d] <= k) below[c] += static_cast<size_t>(hc[d++]);
+    bucket_of[c] = d;
+  }
+  // Pass 2: the times of those buckets. A time that is missing (-1) or not selected is ~0 as
+  // unsigned, whose bucket is beyond every real one; the one branch is rarely taken.
+  std::array<std::vector<int32_t>, 6> in_bucket;
+  auto pass2 = [&](auto selected) {
+    for (size_t i = 0; i < rows; ++i) {
+      const int32_t r = rs[i];
+      const uint32_t rr = selected(i) ? static_cast<uint32_t>(r) : ~0u;  // -1 too is ~0
+      const uint32_t c = cat[i];
+      if ((rr >> shift) == bucket_of[c]) in_bucket[c].push_back(r);
+    }
+  };
+  if (keep) pass2([keep](size_t i) { return keep[i] != 0; });
+  else pass2([](size_t) { return true; });
+  // The smallest time of category c beyond its bucket: wanted only when order statistic k is
+  // the last of the bucket (rare), so found by a pass of its own then.
+  auto after = [&](size_t c) {
+    int32_t m = INT32_MAX;
+    for (size_t i = 0; i < rows; ++i) {
+      const int32_t r = rs[i];
+      if (cat[i] == c && r >= 0 && (!keep || keep[i]) && (static_cast<uint32_t>(r) >> shift) > bucket_of[c])
+        m = std::min(m, r);
+    }
+    return m;
+  };
   std::array<double, 6> p90{};
-  std::vector<int32_t> bucket;
-  for (size_t c = 0; c < kCategoryCount; ++c) p90[c] = p90_select(v + start[c], sums[c].resolved, max[c], bucket);
+  for (size_t c = 0; c < kCategoryCount; ++c) {
+    if (sums[c].resolved == 0) {
+      p90[c] = kNaN;
+      continue;
+    }
+    const P90Position at(sums[c].resolved);
+    std::vector<int32_t>& v = in_bucket[c];
+    const size_t k = at.k - below[c];
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    const int32_t lo = v[k];
+    const int32_t hi = at.tenths == 0 ? lo
+                       : k + 1 < v.size() ? *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(k) + 1, v.end())
+                                          : after(c);
+    p90[c] = at.value(lo, hi);
+  }
   return finish_q1(sums, p90);
 }
 

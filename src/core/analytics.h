@@ -98,6 +98,8 @@ class TicketColumns {
   int64_t find_id(int64_t id) const;
   // The first and last analytics day of the table; false when it is empty.
   bool day_range(int32_t& first, int32_t& last) const;
+  // At least the largest resolve_s of the table (exact until a change lowers one).
+  int32_t max_resolve_s() const { return max_resolve_s_; }
 
   const std::vector<int64_t>& id() const { return id_; }
   const std::vector<int64_t>& created_at() const { return created_at_; }
@@ -131,6 +133,7 @@ class TicketColumns {
     last_day_ = std::max(last_day_, day);
   }
   int64_t max_id_ = INT64_MIN;  // ids arriving in increasing order need no lookup
+  int32_t max_resolve_s_ = 0;
   mutable int32_t first_day_ = INT32_MAX, last_day_ = INT32_MIN;
   mutable bool days_stale_ = false;  // a change moved a ticket off the first or last day
   mutable std::vector<int64_t> id_slots_;  // open-addressing set of row + 1, built on the first out-of-order id
@@ -140,7 +143,8 @@ class TicketColumns {
 // The CSV of docs/ANALYTICS.md into fresh columns: header
 // id,created_at,first_response_s,resolve_s,category,priority,tier,agent_id,course_id,channel,csat,refund_fen
 // then one ticket per line. On an error nothing is loaded (`out` is untouched) and
-// err.message names the line and the column, e.g. "line 12, column 'csat': '7' is not ...".
+// err.message names the line and the column, e.g. "line 12, column 'csat': '7' is too large
+// (at most 5)" or "line 3: 11 fields; the header has 12".
 bool import_tickets_csv(std::string_view csv, TicketColumns& out, Error& err);
 // The table as that CSV (a round trip of import_tickets_csv).
 std::string tickets_csv(const TicketColumns& t);

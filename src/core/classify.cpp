@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "core/state.h"
 #include "core/text_search.h"
 #include "core/utf8.h"
 
@@ -157,14 +158,15 @@ bool serious_complaint(std::string_view text) {
 }
 
 // ---- naive Bayes ----------------------------------------------------------------------
-void NaiveBayes::add(const std::vector<std::string>& features, size_t label) {
-  if (label >= docs.size()) return;
-  ++docs[label];
+void NaiveBayes::add(const std::vector<std::string>& features, size_t label, int times) {
+  if (label >= docs.size() || times == 0) return;
+  docs[label] += times;
   for (const auto& f : features) {
-    auto& c = counts[f];
-    if (c.empty()) c.assign(docs.size(), 0);
-    ++c[label];
-    ++tokens[label];
+    auto it = counts.try_emplace(f, docs.size(), 0).first;
+    it->second[label] += times;
+    tokens[label] += times;
+    if (times < 0 && std::all_of(it->second.begin(), it->second.end(), [](int32_t n) { return n == 0; }))
+      counts.erase(it);  // taken back: the vocabulary is as if it had never been added
   }
 }
 
@@ -193,11 +195,11 @@ std::vector<double> NaiveBayes::posterior(const std::vector<std::string>& featur
 // ---- the classifier --------------------------------------------------------------------
 Classifier::Classifier() : category_(std::size(kCategories)), priority_(std::size(kPriorities)) {}
 
-void Classifier::add(std::string_view text, Category category, Priority priority) {
+void Classifier::add(std::string_view text, Category category, Priority priority, int times) {
   const auto f = text_features(text);
-  category_.add(f, static_cast<size_t>(category));
-  priority_.add(f, static_cast<size_t>(priority));
-  ++examples_;
+  category_.add(f, static_cast<size_t>(category), times);
+  priority_.add(f, static_cast<size_t>(priority), times);
+  examples_ += times;
 }
 
 Classification Classifier::classify(std::string_view text) const {
@@ -302,6 +304,96 @@ const std::vector<LabelledExample>& builtin_examples() {
     return v;
   }();
   return examples;
+}
+
+// ---- learning from the agents' corrections ------------------------------------------
+
+namespace {
+
+// The correction a ticket holds, without building its text; nullptr when it holds none.
+const TimelineEntry* correction_entry(const State& s, const Ticket& t) {
+  if (t.category == t.initial_category || t.category_by.entry < 0 ||
+      static_cast<size_t>(t.category_by.entry) >= t.timeline.size())
+    return nullptr;
+  const TimelineEntry& e = t.timeline[static_cast<size_t>(t.category_by.entry)];
+  if (e.kind != EntryKind::field_change || e.field != "category" || !s.agent(e.author)) return nullptr;
+  return &e;
+}
+
+// What the customer wrote: the subject and the first customer message.
+std::string ticket_text(const Ticket& t) {
+  for (const auto& e : t.timeline)
+    if (e.kind == EntryKind::customer_message) return t.subject + " " + e.text;
+  return t.subject;
+}
+
+bool same_labels(const LabelledExample& a, const LabelledExample& b) {
+  return a.category == b.category && a.priority == b.priority && a.text == b.text;
+}
+
+}  // namespace
+
+std::vector<Correction> collect_corrections(const State& s) {
+  std::vector<Correction> out;
+  for (const Ticket& t : s.tickets)
+    if (const TimelineEntry* e = correction_entry(s, t))
+      out.push_back({t.id, e->id, {t.category, t.priority, ticket_text(t)}});
+  return out;
+}
+
+std::vector<LabelledExample> misclassified_by_builtin(const std::vector<LabelledExample>& examples) {
+  std::vector<LabelledExample> out;
+  for (const auto& e : examples)
+    if (Classifier::builtin().classify(e.text).category != e.category) out.push_back(e);
+  return out;
+}
+
+LearningClassifier::LearningClassifier(int weight) : model_(Classifier::builtin()), weight_(std::max(weight, 1)) {}
+
+void LearningClassifier::learn(const LabelledExample& e) { model_.add(e.text, e.category, e.priority, weight_); }
+
+size_t LearningClassifier::learn_from(const State& s) {
+  ++pass_;
+  size_t changed = 0, found = 0;
+  for (const Ticket& t : s.tickets) {
+    const TimelineEntry* e = correction_entry(s, t);
+    if (!e) continue;
+    ++found;
+    auto it = learned_.find(t.id);
+    if (it != learned_.end() && it->second.op_id == e->id && it->second.example.category == t.category &&
+        it->second.example.priority == t.priority) {
+      it->second.pass = pass_;
+      continue;  // learned as it is
+    }
+    LabelledExample now{t.category, t.priority, ticket_text(t)};
+    if (it != learned_.end()) {
+      if (same_labels(it->second.example, now)) {  // another op, the same labels: nothing to relearn
+        it->second.op_id = e->id;
+        it->second.pass = pass_;
+        continue;
+      }
+      const LabelledExample& old = it->second.example;
+      model_.remove(old.text, old.category, old.priority, weight_);
+    } else {
+      it = learned_.emplace(t.id, Learned{}).first;
+    }
+    learn(now);
+    it->second = {e->id, std::move(now), pass_};
+    ++changed;
+  }
+  if (found != learned_.size()) {  // some are no longer corrections: take them back
+    for (auto it = learned_.begin(); it != learned_.end();) {
+      if (it->second.pass == pass_) {
+        ++it;
+        continue;
+      }
+      const LabelledExample& old = it->second.example;
+      model_.remove(old.text, old.category, old.priority, weight_);
+      it = learned_.erase(it);
+      ++changed;
+    }
+  }
+  return changed;
 }
 
 }  // namespace edudesk

@@ -19,7 +19,7 @@ const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "
                                      "task.cancel",       "incident.create",   "incident.link",
                                      "incident.set_status", "incident.check",  "incident.review",
                                      "incident.resolve",  "course.set_schedule", "sla.set_policy",
-                                     "sla.escalate",
+                                     "sla.escalate",      "kb.set_entry",      "kb.remove_entry",
                                      nullptr};
 
 Op make_op(Context& ctx, const char* type, nlohmann::json data) {

@@ -1409,7 +1409,7 @@ class Generator {
       if (!command(quote, at, agent, d, &ids)) continue;
       std::string rid = d.result["refund_id"].get<std::string>();
       bool needs = d.result["needs_approval"].get<bool>();
-      if (stage == 0) continue;
+      if (stage == 0 || at + 20 * kMinute > end_ - kMinute) continue;  // the next step would be in the future
       at += 20 * kMinute;
       if (stage == 4) {
         command({{"type", "refund.withdraw"}, {"refund_id", rid}, {"note", "客户表示先继续上课，撤回退款申请"}},
@@ -1458,5 +1458,80 @@ class Generator {
 }  // namespace
 
 std::vector<Op> demo_ops(const DemoOptions& opt) { return Generator(opt).run(); }
+
+std::vector<Op> practice_ops(Millis now) {
+  DemoOptions opt;
+  opt.end = now;
+  opt.tickets = 0;
+  std::vector<Op> ops = demo_ops(opt);  // agents, courses, surveys
+  State s;
+  Error err;
+  for (const Op& op : ops) apply(s, op, err);
+  PrefixIds ids("practice-");
+  struct Scenario {
+    const char* name;
+    const char* phone;
+    bool parent;
+    const char* course;  // "" for none
+    int order_days;      // the order was paid this many days ago (0: no order)
+    const char* channel;
+    const char* category;
+    const char* priority;
+    const char* subject;
+    const char* text;
+  };
+  static const Scenario kScenarios[] = {
+      {"林小雨", "13912345601", false, "k-yasi", 3, "chat", "after_sales", "P3", "报名三天想退课",
+       "我三天前报了雅思7分突破班，才上了1节课，感觉不太适合我，想申请退款，可以全额退吗？"},
+      {"周子涵", "13912345602", false, "k-python", 20, "chat", "technical", "P3", "第5节视频一直转圈",
+       "Python零基础入门第5节的回放一直在转圈，换了网络也不行，明天就要交作业了。"},
+      {"郭明", "13912345603", false, "k-kaoyan-zhengzhi", 40, "phone", "technical", "P3", "收不到登录验证码",
+       "手机号登录一直收不到验证码，已经试了十几次了，课都上不了。"},
+      {"何丽（家长）", "13912345604", true, "k-gaozhong-shuxue", 60, "web_form", "course_quality", "P2", "老师上课敷衍",
+       "孩子说周老师上课经常迟到，讲题也很敷衍，我们花了两千多块钱，希望给个说法。"},
+      {"赵婷", "13912345605", false, "k-cpa", 30, "email", "after_sales", "P4", "申请开具发票",
+       "您好，我需要开具CPA会计实务课程的增值税普通发票，抬头是公司名称，请问怎么操作？"},
+      {"钱浩", "13912345606", false, "k-pmp", 90, "phone", "account_security", "P1", "账号被盗，课程被别人看",
+       "我的账号在异地登录了，密码也被改了，里面还有我买的PMP课程，请马上帮我冻结！"},
+      {"孙悦", "13912345607", false, "k-riyu", 15, "chat", "after_sales", "P3", "想从日语换到雅思",
+       "我买了日语N2直通车，但是工作需要改学英语，能不能换成雅思的课？差价我补。"},
+      {"吴爸爸", "13912345608", true, "k-aoshu", 10, "social", "other", "P4", "孩子的上课时间表在哪里看",
+       "请问小学奥数思维训练的上课时间表在哪里看？孩子周末还有别的课，怕冲突。"},
+      {"郑凯", "13912345609", false, "k-xingce", 1, "chat", "technical", "P2", "微信支付扣了两次钱",
+       "刚才买公务员行测精讲，微信支付扣了两次1580元，订单只有一个，请尽快退回多扣的钱。"},
+      {"王强", "13912345610", false, "", 0, "social", "service_attitude", "P1", "客服态度恶劣，要曝光",
+       "你们客服挂我电话三次，问题一直没人管！再不处理我就发微博曝光，还要向消协投诉！"},
+  };
+  Millis at = now - 35 * kMinute;  // three Ops a situation, a minute apart: the last just before now
+  auto run = [&](const json& cmd, Decision& d) {
+    Context ctx{at, kDemoAgentId, &ids};
+    if (!decide(s, cmd, ctx, d, err)) return false;
+    for (const Op& op : d.ops) {
+      if (apply(s, op, err) != ApplyOutcome::applied) return false;
+      ops.push_back(op);
+    }
+    at += kMinute;
+    return true;
+  };
+  for (const Scenario& sc : kScenarios) {
+    Decision d;
+    if (!run({{"type", "customer.create"}, {"name", sc.name}, {"phone", sc.phone}, {"is_parent", sc.parent}}, d)) continue;
+    std::string customer = d.result["customer_id"];
+    bool course = *sc.course && s.course(sc.course);
+    if (course && sc.order_days > 0) {
+      const Course* c = s.course(sc.course);
+      Decision o;
+      run({{"type", "order.create"}, {"customer_id", customer}, {"course_id", sc.course}, {"paid_fen", c->price_fen},
+           {"paid_at", now - sc.order_days * kDay}, {"lessons_total", 30}, {"lessons_attended", sc.order_days < 7 ? 1 : 8}},
+          o);
+    }
+    json cmd{{"type", "ticket.create"}, {"customer_id", customer}, {"channel", sc.channel}, {"subject", sc.subject},
+             {"text", sc.text}, {"category", sc.category}, {"priority", sc.priority}};
+    if (course) cmd["course_id"] = sc.course;
+    Decision t;
+    run(cmd, t);
+  }
+  return ops;
+}
 
 }  // namespace edudesk

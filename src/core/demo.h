@@ -22,3 +22,12 @@ std::vector<Op> demo_ops(const DemoOptions& opt);
 constexpr const char* kDemoAgentId = "a-wangmin";
 
 }  // namespace edudesk
+
+namespace edudesk {
+// Practice mode (情景模拟): the demo's agents, courses and surveys plus the ten most common
+// situations of a new agent's day, as open tickets made at `now`: a refund within the
+// cooling-off period, a video that will not play, a login code that never arrives, a
+// complaint about a teacher, an invoice, a stolen account, a course change, a parent
+// asking about the timetable, a double charge, and an angry customer threatening the media.
+std::vector<Op> practice_ops(Millis now);
+}  // namespace edudesk

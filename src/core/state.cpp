@@ -353,6 +353,8 @@ ApplyOutcome apply(State& s, const Op& op, Error& err) {
   else if (op.type == op_type::incident_updated) ok = apply_incident_updated(s, op, err);
   else if (op.type == op_type::course_schedule_set) ok = apply_course_schedule(s, op, err);
   else if (op.type == op_type::sla_policy_set) ok = apply_sla_policy_set(s, op, err);
+  else if (op.type == op_type::kb_entry_set) ok = apply_kb_edit(s, op, false, err);
+  else if (op.type == op_type::kb_entry_removed) ok = apply_kb_edit(s, op, true, err);
   else {
     err = {"unknown_type", "type", "unknown op type '" + op.type + "'"};
     ok = false;

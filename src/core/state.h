@@ -1,5 +1,7 @@
 #pragma once
 // The desk's state and the one function that changes it.
+#include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,6 +11,7 @@
 #include "core/model.h"
 #include "core/op.h"
 #include "core/orders.h"
+#include "core/kb.h"
 #include "core/sla.h"
 #include "core/survey_model.h"
 #include "core/workflow_model.h"
@@ -59,6 +62,14 @@ struct State {
     Stamp by;
   };
   std::unordered_map<std::string, Schedule> course_schedules;  // course id → its class calendar
+  // edits of the knowledge base over its built-in entries: per entry id the latest by
+  // (hlc, op id), a new text or (nullopt) removed; kb_revision bumps on each
+  struct KbEdit {
+    std::optional<KbEntry> entry;
+    Stamp by;
+  };
+  std::map<std::string, KbEdit> kb_edits;
+  int64_t kb_revision = 0;
   SlaPolicy sla_policy;  // the latest sla.policy_set by (hlc, op id); the default before any
   Stamp sla_policy_by;
   const Task* task(const std::string& id) const;

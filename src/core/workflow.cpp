@@ -1,6 +1,7 @@
 #include "core/workflow.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_set>
 
 #include "core/classify.h"
@@ -582,6 +583,58 @@ bool apply_sla_policy_set(State& s, const Op& op, Error& err) {
   return true;
 }
 
+bool apply_kb_edit(State& s, const Op& op, bool removed, Error& err) {
+  State::KbEdit edit;
+  std::string id;
+  if (removed) {
+    if (!read_string(op.data, "id", id, err, limits::id, true)) return false;
+  } else {
+    auto e = op.data.find("entry");
+    if (e == op.data.end() || !e->is_object()) return fail(err, "missing_field", "entry", "'entry' is the answer object");
+    KbEntry entry;
+    if (!kb_entry_from_json(*e, entry, err)) return false;
+    id = entry.id;
+    edit.entry = std::move(entry);
+  }
+  edit.by = op.stamp();
+  auto it = s.kb_edits.find(id);
+  if (it == s.kb_edits.end() || it->second.by < edit.by) {
+    s.kb_edits[id] = std::move(edit);
+    ++s.kb_revision;
+  }
+  return true;
+}
+
+KnowledgeBase knowledge_base(const State& s) {
+  KnowledgeBase kb;
+  for (const auto& [id, e] : s.kb_edits) {
+    if (e.entry) kb.set(*e.entry);
+    else kb.remove(id);
+  }
+  return kb;
+}
+
+std::map<std::string, std::string> template_vars(const State& s, const Ticket& t, const std::string& agent_id, Millis now) {
+  std::map<std::string, std::string> v;
+  if (const Customer* c = s.customer(t.customer_id)) v["customer_name"] = c->name;
+  if (const Course* c = s.course(t.course_id)) v["course"] = c->name;
+  for (const Order& o : s.orders)
+    if (o.customer_id == t.customer_id && (t.course_id.empty() || o.course_id == t.course_id)) v["order"] = o.id;
+  if (const Agent* a = s.agent(agent_id)) v["agent_name"] = a->name;
+  v["ticket_number"] = std::to_string(t.number);
+  TicketSla sla = compute_sla(s.sla_policy, t, now);
+  if (sla.resolution.due > 0 && sla.resolution.due != kSlaNever) {
+    // the local (UTC+8) date and time, e.g. 11月25日 18:00
+    Millis local = sla.resolution.due + s.sla_policy.utc_offset_minutes * 60000;
+    std::string date = sla_format_date(sla_local_date(s.sla_policy, sla.resolution.due));  // YYYY-MM-DD
+    int64_t mins = ((local % kDay) + kDay) % kDay / 60000;
+    char hm[8];
+    std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(mins / 60), static_cast<int>(mins % 60));
+    v["due"] = std::to_string(std::stoi(date.substr(5, 2))) + "月" + std::to_string(std::stoi(date.substr(8, 2))) + "日 " + hm;
+  }
+  return v;
+}
+
 std::string sla_op_id(const std::string& breach_key, const char* part) { return "sla-" + breach_key + part; }
 
 std::vector<Op> sla_escalation_ops(const State& s, Millis now) {
@@ -679,6 +732,9 @@ void add_workflow_image(const State& s, json& img) {
   img["tasks"] = tasks;
   img["incidents"] = incidents;
   img["schedules"] = sched;
+  json kb = json::object();
+  for (const auto& [id, e] : s.kb_edits) kb[id] = e.entry ? kb_entry_to_json(*e.entry) : json();
+  img["kb_edits"] = kb;
 }
 
 // ---- decide ------------------------------------------------------------------------------------------
@@ -982,6 +1038,19 @@ bool decide_workflow_command(const State& s, const std::string& type, const json
     Op op = make_op(ctx, op_type::sla_policy_set, json{{"policy", cmd.value("policy", json())}});
     State probe;
     if (!apply_sla_policy_set(probe, op, err)) return false;  // apply's checks, on a scratch state
+    out.ops.push_back(std::move(op));
+    return true;
+  }
+  if (type == "kb.set_entry" || type == "kb.remove_entry") {
+    const Agent* a = s.agent(ctx.actor);
+    if (!a || a->role != Role::supervisor) return fail(err, "forbidden", "entry", "only a supervisor edits the standard answers");
+    bool removed = type == "kb.remove_entry";
+    Op op = removed ? make_op(ctx, op_type::kb_entry_removed, json{{"id", cmd.value("id", std::string())}})
+                    : make_op(ctx, op_type::kb_entry_set, json{{"entry", cmd.value("entry", json())}});
+    State probe;
+    if (!apply_kb_edit(probe, op, removed, err)) return false;  // apply's checks
+    if (removed && !knowledge_base(s).find(op.data["id"].get<std::string>()))
+      return fail(err, "not_found", "id", "no answer " + op.data["id"].get<std::string>());
     out.ops.push_back(std::move(op));
     return true;
   }

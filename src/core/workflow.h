@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/commands.h"
+#include "core/kb.h"
 #include "core/model.h"
 #include "core/workflow_model.h"
 
@@ -89,6 +90,12 @@ bool apply_incident_created(State& s, const Op& op, Error& err);
 bool apply_incident_updated(State& s, const Op& op, Error& err);
 bool apply_course_schedule(State& s, const Op& op, Error& err);
 bool apply_sla_policy_set(State& s, const Op& op, Error& err);
+bool apply_kb_edit(State& s, const Op& op, bool removed, Error& err);
+// The knowledge base as edited: the built-in answers with the supervisors' changes.
+KnowledgeBase knowledge_base(const State& s);
+// The template variables of a ticket: customer_name, course, order, due (the SLA's
+// resolution due), agent_name, ticket_number.
+std::map<std::string, std::string> template_vars(const State& s, const Ticket& t, const std::string& agent_id, Millis now);
 
 // The Ops the SLA rule makes at `now` for breaches not yet escalated (the command
 // sla.escalate returns them): a note on the ticket, the priority one step up when the

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/analytics.h"
 #include "core/classify.h"
@@ -53,11 +55,14 @@ int usage(FILE* to) {
                "      CSV header: id,created_at,first_response_s,resolve_s,category,priority,tier,agent_id,course_id,\n"
                "      channel,csat,refund_fen (created_at in unix seconds; empty = missing). Exit 2 for a bad argument or\n"
                "      a file that cannot be read, 1 for a malformed CSV (the message names the line and column).\n"
-               "  edudesk classify\n"
+               "  edudesk classify [--learn FILE.tsv [--weight N]]\n"
                "      reads one customer message per line on stdin (UTF-8) and prints one line per input line:\n"
                "      category<TAB>priority, plus <TAB>supervisor when it should be flagged for the supervisor\n"
                "      (docs/CLASSIFY.md). A blank line gives other<TAB>P4; a line that is not UTF-8 gives\n"
-               "      other<TAB>P3 and a warning on stderr. Exit 0.\n");
+               "      other<TAB>P3 and a warning on stderr. Exit 0.\n"
+               "      --learn: first learns the lines of FILE (category<TAB>priority<TAB>message) that the built-in\n"
+               "      model puts in another category, as agents' corrections counted N times each (default 3);\n"
+               "      a count goes to stderr. Exit 2 if FILE cannot be read, 1 for a malformed line.\n");
   return to == stderr ? 2 : 0;
 }
 
@@ -122,11 +127,58 @@ int cmd_refund_quote(int argc, char** argv) {
   return 0;
 }
 
+// `--learn FILE`: the lines the built-in model puts in another category are learned as
+// agents' corrections (what collect_corrections finds in a store). Exit 2 when the file
+// cannot be read, 1 for a malformed line.
+int learn_file(const std::string& path, edudesk::LearningClassifier& model) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    std::fprintf(stderr, "edudesk classify: cannot read '%s'\n", path.c_str());
+    return 2;
+  }
+  std::vector<edudesk::LabelledExample> lines;
+  std::string line;
+  long long n = 0;
+  while (std::getline(f, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto e = edudesk::parse_labelled_line(line);
+    if (!e) {
+      std::fprintf(stderr, "edudesk classify: %s:%lld: not category<TAB>priority<TAB>message\n", path.c_str(), n);
+      return 1;
+    }
+    lines.push_back(std::move(*e));
+  }
+  const auto wrong = edudesk::misclassified_by_builtin(lines);
+  for (const auto& e : wrong) model.learn(e);
+  std::fprintf(stderr, "edudesk classify: learned %zu corrections (weight %d) from %s; %zu lines already right\n",
+               wrong.size(), model.weight(), path.c_str(), lines.size() - wrong.size());
+  return 0;
+}
+
 // One output line per input line (so `paste` lines them up), flushed at once; exit 0.
 int cmd_classify(int argc, char** argv) {
-  if (argc > 2) {
-    std::fprintf(stderr, "edudesk classify: bad argument '%s'\n", argv[2]);
+  std::string learn;
+  long long weight = edudesk::LearningClassifier::kDefaultWeight;
+  bool weight_set = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    bool has_val = i + 1 < argc;
+    if (a == "--learn" && has_val) learn = argv[++i];
+    else if (a == "--weight" && has_val && parse_int(argv[++i], weight) && weight >= 1 && weight <= 1000) weight_set = true;
+    else {
+      std::fprintf(stderr, "edudesk classify: bad argument '%s'\n", a.c_str());
+      return usage(stderr);
+    }
+  }
+  if (weight_set && learn.empty()) {
+    std::fprintf(stderr, "edudesk classify: --weight goes with --learn\n");
     return usage(stderr);
+  }
+  std::optional<edudesk::LearningClassifier> learned;
+  if (!learn.empty()) {
+    learned.emplace(static_cast<int>(weight));
+    if (int rc = learn_file(learn, *learned)) return rc;
   }
   std::string line;
   long long n = 0;
@@ -135,7 +187,7 @@ int cmd_classify(int argc, char** argv) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!edudesk::is_valid_utf8(line))
       std::fprintf(stderr, "edudesk classify: line %lld: not valid UTF-8, classified as other/P3\n", n);
-    const edudesk::Classification c = edudesk::classify(line);
+    const edudesk::Classification c = learned ? learned->classify(line) : edudesk::classify(line);
     std::string out = std::string(edudesk::to_id(c.category)) + '\t' + edudesk::to_id(c.priority);
     if (c.flag_supervisor) out += "\tsupervisor";
     out += '\n';

@@ -210,6 +210,8 @@ void DeskUi::draw_top_bar(Millis now) {
   const Agent* me = desk_.state().agent(desk_.actor());
   std::string who = me ? std::string(me->name) + " · " + tr_enum("role", to_id(me->role)) : std::string();
   float who_w = ImGui::CalcTextSize(who.c_str()).x;
+  const bool practice_button = !practice_ && !learner_mode_ && phase_ == Phase::ready;
+  if (practice_button) who_w += ImGui::CalcTextSize(tr("practice.enter")).x + 24;  // the button sits with the name
   float right_w = combo_w + who_w + 40;
   float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   float subtitle_w = ImGui::CalcTextSize(tr("app.subtitle")).x + 16;
@@ -222,6 +224,10 @@ void DeskUi::draw_top_bar(Millis now) {
   if (!who.empty()) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+  }
+  if (practice_button && !who.empty()) {
+    if (ImGui::SmallButton(lbl("practice.enter", "practice_enter").c_str()) && on_practice) on_practice(true);
     ImGui::SameLine();
   }
   ImGui::SetNextItemWidth(combo_w);
@@ -242,6 +248,19 @@ void DeskUi::draw_top_bar(Millis now) {
 }
 
 void DeskUi::draw_status_line(Millis now) {
+  if (practice_) {
+    // On every screen: this is a sandbox, nothing leaves this browser.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.93f, 0.90f, 1.0f, 1));
+    ImGui::BeginChild("##practice", ImVec2(0, ImGui::GetFrameHeight() * 1.9f), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.35f, 0.15f, 0.65f, 1));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr("practice.banner"));
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton(lbl("practice.leave", "practice_leave").c_str()) && on_practice) on_practice(false);
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
   if (wiped_) {
     // Detected, said plainly, and nothing of the server's desk was overwritten.
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.85f, 1));

@@ -15,6 +15,7 @@
 #include "core/query.h"
 #include "core/refunds.h"
 #include "core/surveys.h"
+#include "core/ticket_search.h"
 #include "core/workflow.h"
 
 struct ImFont;
@@ -60,6 +61,9 @@ class DeskUi {
   // the learner; no desk data. The platform hands over the opened survey and the state of
   // the answer ("opened", "saved", "sent", "refused", "offline_first").
   void set_learner_mode() { learner_mode_ = true; }
+  // Practice mode (情景模拟): a local sandbox; a banner on every screen says nothing syncs.
+  void set_practice_mode() { practice_ = true; }
+  std::function<void(bool enter)> on_practice;
   void learner_opened(const nlohmann::json& open);
   void learner_status(const std::string& code, const std::string& detail);
   std::function<void(const std::string& body)> on_learner_submit;
@@ -106,6 +110,8 @@ class DeskUi {
   void draw_review(Millis now);
   void run_sla_rule(Millis now);
   void handle_shortcuts(Millis now);
+  void draw_kb_suggestions(const Ticket& t, Millis now);
+  void draw_kb_editor(Millis now);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
@@ -113,6 +119,7 @@ class DeskUi {
   Desk& desk_;
   int frames_wanted_ = 0;
   bool learner_mode_ = false;
+  bool practice_ = false;
   struct { std::string send_id, url, error; } link_;  // the last survey link asked for
   struct LearnerView {
     nlohmann::json open;  // what /api/v1/learner/open answered (kept offline by the platform)
@@ -129,7 +136,9 @@ class DeskUi {
   bool fonts_dirty_ = true;
   float font_dpr_ = 0;
 
-  // inbox view state
+  // inbox view state; the search box asks the bigram index (kept in step a slice per frame)
+  TicketSearch search_index_;
+  int64_t indexed_revision_ = -1;
   TicketFilter filter_;
   std::string search_;
   TicketSort sort_;
@@ -209,6 +218,7 @@ class DeskUi {
     Error error;
   } closure_;
   struct { std::string title; int when = 0; Error error; } reminder_;
+  int tasks_kind_ = -1;  // all kinds
   bool tasks_all_ = false, tasks_done_ = false, tasks_cached_all_ = false, tasks_cached_done_ = false;
   std::vector<Task> tasks_;
   int64_t tasks_revision_ = -1;
@@ -222,9 +232,17 @@ class DeskUi {
   struct { std::string for_id, text; int cause = -1; } incident_review_;
   Error incident_error_;
   Millis sla_checked_at_ = 0;
+  // knowledge base: rebuilt when the supervisors' edits change; suggestions per ticket
+  KnowledgeBase kb_;
+  int64_t kb_built_ = -1;
+  std::string kb_for_;  // ticket id + timeline size + kb revision the suggestions are for
+  std::vector<size_t> kb_suggested_;
+  struct { bool open = false; std::string id, title, body, keywords; int category = 5; Error error; } kb_edit_;
   bool focus_reply_ = false, focus_search_ = false;
 
-  // new ticket form
+  // new ticket form; its classifier learns from the agents' category corrections
+  LearningClassifier classifier_;
+  int64_t learned_revision_ = -1;
   bool new_open_ = false;
   struct NewTicketForm {
     std::string customer_search, customer_id, name, phone, subject, text, course_id;

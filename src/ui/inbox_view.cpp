@@ -37,15 +37,37 @@ void DeskUi::refresh_rows(Millis now) {
   // the SLA queue and order change with the clock too: at most once a minute
   bool clocked = filter_.queue == Queue::breaching || sort_.key == SortKey::due;
   if (!rows_dirty_ && rows_revision_ == desk_.state().revision && !(clocked && now - filter_.now > 60 * 1000)) return;
-  filter_.search = search_;
+  const State& s = desk_.state();
+  // Chinese text search through the bigram index once it has caught up (a first build of
+  // a large desk takes a few frames); until then the plain scan.
+  const bool indexed = !search_.empty() && !search_index_.indexing() && indexed_revision_ == s.revision;
+  filter_.search = indexed ? std::string() : search_;
   filter_.me = desk_.actor();
   filter_.now = now;
-  rows_ = list_tickets(desk_.state(), filter_, sort_);
+  rows_ = list_tickets(s, filter_, sort_);
+  if (indexed) {
+    std::vector<bool> hit(s.tickets.size(), false);
+    for (size_t i : search_index_.search(search_)) hit[i] = true;
+    const Ticket* base = s.tickets.data();
+    rows_.erase(std::remove_if(rows_.begin(), rows_.end(), [&](const Ticket* t) { return !hit[static_cast<size_t>(t - base)]; }),
+                rows_.end());
+  }
   rows_revision_ = desk_.state().revision;
   rows_dirty_ = false;
 }
 
 void DeskUi::draw_inbox(Millis now, float width, float height) {
+  // Keep the search index in step: a slice per frame, more frames while it is behind.
+  const State& st = desk_.state();
+  if (indexed_revision_ != st.revision || search_index_.indexing()) {
+    search_index_.update_step(st, 400);
+    if (!search_index_.indexing()) {
+      indexed_revision_ = st.revision;
+      if (!search_.empty()) rows_dirty_ = true;
+    } else {
+      frames_wanted_ = std::max(frames_wanted_, 1);
+    }
+  }
   ImGui::BeginChild("##inbox", ImVec2(width, height), false);
   // Filters: one row on a wide screen, wrapping on a narrow one.
   if (ImGui::Button(lbl("inbox.new_ticket", "new_ticket").c_str())) {

@@ -104,7 +104,13 @@ void DeskUi::draw_new_ticket(Millis now) {
   std::string content = f.subject + "\n" + f.text;
   if (content != f.classified_text) {
     f.classified_text = content;
-    f.suggestion = Classifier::builtin().classify(content);
+    // the built-in model plus what this school's agents corrected (learned lazily, when the
+    // store changed since the last suggestion)
+    if (learned_revision_ != desk_.state().revision) {
+      classifier_.learn_from(desk_.state());
+      learned_revision_ = desk_.state().revision;
+    }
+    f.suggestion = classifier_.classify(content);
     if (f.subject.empty() && f.text.empty()) f.suggestion.reset();
     if (f.suggestion) {
       auto index_of = [](const auto& all, auto v) {

@@ -207,7 +207,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
   const State& s = desk_.state();
   const Ticket* t = &ticket;
   // Timeline
-  float box_h = std::max(120.0f, ImGui::GetFrameHeight() * 5.5f);
+  float box_h = std::max(150.0f, ImGui::GetFrameHeight() * 6.9f);  // suggestions, the box, the buttons
   ImGui::BeginChild("##timeline", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - box_h)), false);
   for (const TimelineEntry& e : t->timeline) {
     ImGui::PushID(e.id.c_str());
@@ -260,6 +260,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
     reply_draft_.clear();
     reply_error_ = {};
   }
+  draw_kb_suggestions(*t, now);
   if (focus_reply_) {
     ImGui::SetKeyboardFocusHere();
     focus_reply_ = false;

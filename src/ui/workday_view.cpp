@@ -228,6 +228,9 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
   if (ImGui::RadioButton(lbl("tasks.everyone", "tasks_everyone").c_str(), tasks_all_)) tasks_all_ = true;
   ImGui::SameLine();
   ImGui::Checkbox(lbl("tasks.show_done", "tasks_done").c_str(), &tasks_done_);
+  same_line_if_fits(170);
+  ImGui::SetNextItemWidth(160);
+  bool kind_changed = enum_combo("##task_kind", "task.kind", kTaskKinds, tasks_kind_, true);
   // A reminder of one's own, due in an hour, tomorrow morning or at a time typed in.
   ImGui::SetNextItemWidth(std::min(300.0f, ImGui::GetContentRegionAvail().x - 150));
   ImGui::InputTextWithHint("##reminder_title", tr("tasks.new_hint"), &reminder_.title);
@@ -251,8 +254,12 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
   }
   error_line(reminder_.error);
 
-  if (tasks_revision_ != s.revision || now - tasks_at_ > 30 * 1000 || tasks_cached_all_ != tasks_all_ || tasks_cached_done_ != tasks_done_) {
+  if (kind_changed || tasks_revision_ != s.revision || now - tasks_at_ > 30 * 1000 || tasks_cached_all_ != tasks_all_ ||
+      tasks_cached_done_ != tasks_done_) {
     tasks_ = tasks_for(s, tasks_all_ ? "" : desk_.actor(), now, tasks_done_);
+    if (tasks_kind_ >= 0)
+      tasks_.erase(std::remove_if(tasks_.begin(), tasks_.end(), [&](const Task& k) { return k.kind != kTaskKinds[tasks_kind_]; }),
+                   tasks_.end());
     tasks_revision_ = s.revision;
     tasks_at_ = now;
     tasks_cached_all_ = tasks_all_;
@@ -290,20 +297,20 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
     if (k.done || k.cancelled) {
       ImGui::TextColored(kGreen, "%s %s", tr(k.cancelled ? "tasks.cancelled" : "tasks.done"), k.outcome.c_str());
     } else {
-      if (t && ImGui::SmallButton(lbl("tasks.open_ticket", "task_open").c_str())) {
+      if (t && ImGui::SmallButton(lbl("tasks.open_ticket", ("task_open_" + k.id).c_str()).c_str())) {
         selected_ = t->id;
         if (one_column_) view_ = View::tickets;
       }
       if (t) ImGui::SameLine();
       if (k.kind == TaskKind::callback) {
         ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x - 120));
-        ImGui::InputTextWithHint("##outcome", tr("tasks.outcome_hint"), &task_outcomes_[k.id]);
+        ImGui::InputTextWithHint(("##outcome_" + k.id).c_str(), tr("tasks.outcome_hint"), &task_outcomes_[k.id]);
         ImGui::SameLine();
       }
-      if (ImGui::SmallButton(lbl("tasks.mark_done", "task_done").c_str()))
+      if (ImGui::SmallButton(lbl("tasks.mark_done", ("task_done_" + k.id).c_str()).c_str()))
         submit({{"type", "task.done"}, {"task_id", k.id}, {"outcome", task_outcomes_[k.id]}}, now, &task_error_);
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("tasks.cancel", "task_cancel").c_str()))
+      if (ImGui::SmallButton(lbl("tasks.cancel", ("task_cancel_" + k.id).c_str()).c_str()))
         submit({{"type", "task.cancel"}, {"task_id", k.id}}, now, &task_error_);
     }
     ImGui::PopID();
@@ -465,6 +472,110 @@ void DeskUi::run_sla_rule(Millis now) {
   if (desk_.actor().empty()) return;
   Submitted r = desk_.submit({{"type", "sla.escalate"}}, now);
   if (r.ok) rows_dirty_ = true;
+}
+
+// [SECTION] knowledge base --------------------------------------------------------------------
+// Above the reply box: the standard answers that best match the ticket; a click puts the
+// answer, with the customer's name, course, order and due time filled in, into the draft.
+void DeskUi::draw_kb_suggestions(const Ticket& t, Millis now) {
+  const State& s = desk_.state();
+  if (kb_built_ != s.kb_revision) {
+    kb_ = knowledge_base(s);
+    kb_built_ = s.kb_revision;
+    kb_for_.clear();
+  }
+  std::string key = t.id + "/" + std::to_string(t.timeline.size()) + "/" + std::to_string(s.kb_revision);
+  if (key != kb_for_) {
+    std::string text = t.subject;
+    for (const TimelineEntry& e : t.timeline)
+      if (e.kind == EntryKind::customer_message) text += "\n" + e.text;
+    kb_suggested_.clear();
+    for (const auto& sg : kb_.suggest(text, t.category, 3)) kb_suggested_.push_back(sg.index);
+    kb_for_ = key;
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("%s", tr("kb.suggested"));
+  for (size_t i = 0; i < kb_suggested_.size(); ++i) {
+    const KbEntry& e = kb_.entries()[kb_suggested_[i]];
+    std::string label = e.title + "###kb_use_" + std::to_string(i);
+    same_line_if_fits(ImGui::CalcTextSize(e.title.c_str()).x + 24);
+    if (ImGui::SmallButton(label.c_str())) {
+      Expansion x = expand_template(e.body, template_vars(s, t, desk_.actor(), now));
+      if (!reply_draft_.empty() && reply_draft_.back() != '\n') reply_draft_ += "\n";
+      reply_draft_ += x.text;
+    }
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+      ImGui::TextUnformatted(e.body.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    const Agent* me = s.agent(desk_.actor());
+    if (me && me->role == Role::supervisor) {
+      ImGui::SameLine(0, 2);
+      if (ImGui::SmallButton((std::string(tr("kb.edit")) + "###kb_edit_" + std::to_string(i)).c_str())) {
+        kb_edit_ = {};
+        kb_edit_.open = true;
+        kb_edit_.id = e.id;
+        kb_edit_.title = e.title;
+        kb_edit_.body = e.body;
+        for (const auto& k : e.keywords) kb_edit_.keywords += (kb_edit_.keywords.empty() ? "" : "，") + k;
+        for (int c = 0; c < 6; ++c)
+          if (kCategories[c] == e.category) kb_edit_.category = c;
+      }
+    }
+  }
+  if (kb_suggested_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", tr("kb.none"));
+  }
+  draw_kb_editor(now);
+}
+
+// A supervisor's edit of one standard answer: title, category, keywords, body.
+void DeskUi::draw_kb_editor(Millis now) {
+  if (!kb_edit_.open) return;
+  ImGui::OpenPopup("##kb_editor");
+  ImGui::SetNextWindowSize(ImVec2(std::min(560.0f, ImGui::GetIO().DisplaySize.x - 20), 0));
+  if (!ImGui::BeginPopupModal("##kb_editor", nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+  ImGui::TextUnformatted(tr("kb.editor_title"));
+  ImGui::TextDisabled("%s", kb_edit_.id.c_str());
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputText("##kb_title", &kb_edit_.title);
+  ImGui::SetNextItemWidth(200);
+  enum_combo("##kb_category", "category", kCategories, kb_edit_.category, false);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##kb_keywords", tr("kb.keywords_hint"), &kb_edit_.keywords);
+  ImGui::InputTextMultiline("##kb_body", &kb_edit_.body, ImVec2(-1, ImGui::GetFrameHeight() * 7));
+  ImGui::TextDisabled("%s", tr("kb.variables"));
+  if (ImGui::Button(lbl("kb.save", "kb_save").c_str())) {
+    const KbEntry* cur = kb_.find(kb_edit_.id);
+    nlohmann::json entry{{"id", kb_edit_.id}, {"category", to_id(kCategories[kb_edit_.category])},
+                         {"subcategory", cur ? cur->subcategory : std::string()}, {"title", kb_edit_.title},
+                         {"body", kb_edit_.body}, {"keywords", nlohmann::json::array()}};
+    std::string word;
+    auto flush = [&] { if (!word.empty()) entry["keywords"].push_back(word); word.clear(); };
+    for (size_t i = 0; i < kb_edit_.keywords.size();) {  // split at commas (, ，) and spaces
+      if (kb_edit_.keywords.compare(i, 3, "，") == 0) { flush(); i += 3; continue; }
+      char ch = kb_edit_.keywords[i];
+      if (ch == ',' || ch == ' ') { flush(); ++i; continue; }
+      word += ch;
+      ++i;
+    }
+    flush();
+    if (submit({{"type", "kb.set_entry"}, {"entry", entry}}, now, &kb_edit_.error).ok) {
+      kb_edit_.open = false;
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button(lbl("common.cancel", "kb_cancel").c_str())) {
+    kb_edit_.open = false;
+    ImGui::CloseCurrentPopup();
+  }
+  error_line(kb_edit_.error);
+  ImGui::EndPopup();
 }
 
 // Keyboard: J / K next and previous ticket, R reply, N new ticket, E escalate, C close,

@@ -4,6 +4,7 @@
 // Arquero, typed-array JavaScript) is bench/analytics/run.sh's job; the CLI's is a ctest.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -150,6 +151,35 @@ TEST_CASE("analytics: Q1 per category, p90 interpolated between order statistics
   CHECK(analytics_q1(table_of(rows)).rows[0].p90_resolve_s == 100.0);
 }
 
+TEST_CASE("analytics: Q1 p90 equals sorting, with ties, the largest times and every category", "[analytics]") {
+  // Against a plain sort; the histogram of top bits must not matter (ties, one huge value).
+  Rng rng(21);
+  for (int variant = 0; variant < 4; ++variant) {
+    std::vector<TicketFacts> rows;
+    std::vector<std::vector<int32_t>> by_cat(6);
+    for (int i = 0; i < 6000; ++i) {
+      int32_t r = static_cast<int32_t>(rng.below(10));                                       // heavy ties
+      if (variant == 1) r = static_cast<int32_t>(rng.below(kAnalyticsMaxSeconds + int64_t{1}));  // the whole range
+      if (variant == 2) r = rng.chance(50) ? 0 : kAnalyticsMaxSeconds;                        // two values
+      if (variant == 3) r = static_cast<int32_t>(rng.below(5000)) + (i == 17 ? 2000000000 : 0);  // one far out
+      TicketFacts f = facts(i + 1, kDay0, 1, rng.chance(10) ? kMissing : r, rng.pick(kCategories), Priority::P3,
+                            Role::mid, "a", "c", Channel::chat, 0);
+      if (f.resolve_s >= 0) by_cat[static_cast<size_t>(f.category)].push_back(f.resolve_s);
+      rows.push_back(f);
+    }
+    const Q1Result q = analytics_q1(table_of(rows));
+    REQUIRE(q.rows.size() == 6);
+    for (const CategoryRow& row : q.rows) {
+      std::vector<int32_t> v = by_cat[static_cast<size_t>(row.category)];
+      std::sort(v.begin(), v.end());
+      const size_t n = v.size(), k = 9 * (n - 1) / 10, m = 9 * (n - 1) % 10;
+      const double want = m == 0 ? v[k] : v[k] + static_cast<double>(int64_t{v[k + 1]} - v[k]) * (m / 10.0);
+      INFO("variant " << variant << ", " << to_id(row.category));
+      CHECK(row.p90_resolve_s == want);
+    }
+  }
+}
+
 TEST_CASE("analytics: Q2 SLA breaches — a missing first response is a breach, the target itself is met",
           "[analytics]") {
   const TicketColumns t = table_of(six());
@@ -290,7 +320,7 @@ TEST_CASE("analytics: an empty table and a one-ticket table", "[analytics]") {
   CHECK(err.field == "query");
 }
 
-TEST_CASE("analytics: the CSV import reads every column; BOM, CRLF, quotes, blank lines", "[analytics]") {
+TEST_CASE("analytics: the CSV import reads every column, with a BOM, CRLF, quotes and blank lines", "[analytics]") {
   const std::string csv = std::string("\xEF\xBB\xBF") + kHeader +
                           "1,1735660900,200,1000,technical,P1,junior,a1,c1,chat,5,0\r\n"
                           "\r\n"
@@ -376,7 +406,7 @@ TEST_CASE("analytics: a malformed CSV names the line and the column, and loads n
   CHECK(t.row(5) == six()[5]);
 }
 
-TEST_CASE("analytics: append and set check the facts; ids stay unique", "[analytics]") {
+TEST_CASE("analytics: append and set check the facts, and ids stay unique", "[analytics]") {
   TicketColumns t = table_of(six());
   Error err;
   TicketFacts f = six()[0];

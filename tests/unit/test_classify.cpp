@@ -1,7 +1,9 @@
 // Automatic classification (issue 3): normalisation, features, the urgent rules, the
 // built-in model and its evaluation on held-out messages it never saw
 // (tests/data/classify_heldout.tsv), against a keyword-rules-only baseline.
-// The floors are set just under what was measured (docs/CLASSIFY.md).
+// The floors are set just under what was measured (docs/CLASSIFY.md). Then learning from
+// the agents' corrections: collected from a store, followed incrementally, and measured on
+// held-out messages and on a school's own vocabulary (tests/data/classify_school.tsv).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,8 +14,11 @@
 #include <vector>
 
 #include "core/classify.h"
+#include "support.h"
 
 using namespace edudesk;
+using edudesk::test::base_state;
+using edudesk::test::make;
 
 namespace {
 
@@ -76,6 +81,63 @@ std::string report(const char* name, const Metrics& m) {
                 m.p1_precision(), m.p1_hit, m.p1_predicted);
   s += buf;
   return s;
+}
+
+// The experiments' split: odd lines of a file (1st, 3rd, …) are the school's corrections
+// part, even lines the evaluation part. The files have no blank lines.
+std::vector<LabelledExample> lines_of(const std::vector<LabelledExample>& set, bool odd) {
+  std::vector<LabelledExample> out;
+  for (size_t i = 0; i < set.size(); ++i)
+    if ((i % 2 == 0) == odd) out.push_back(set[i]);
+  return out;
+}
+
+// Agents correct the messages of `corrections` the built-in model got wrong; then the
+// built-in and the learning model are compared on `evaluation`.
+struct Scenario {
+  size_t corrected = 0;
+  Metrics before, after;
+};
+Scenario run_scenario(const std::vector<LabelledExample>& corrections, const std::vector<LabelledExample>& evaluation,
+                      int weight) {
+  LearningClassifier model(weight);
+  const auto wrong = misclassified_by_builtin(corrections);
+  for (const auto& e : wrong) model.learn(e);
+  Scenario r;
+  r.corrected = wrong.size();
+  r.before = evaluate(evaluation, [](const std::string& t) { return Classifier::builtin().classify(t); });
+  r.after = evaluate(evaluation, [&](const std::string& t) { return model.classify(t); });
+  return r;
+}
+
+Op ticket_op(const std::string& n, const std::string& subject, const std::string& text, Category suggested,
+             Priority priority = Priority::P3) {
+  nlohmann::json d = {{"ticket_id", "t-" + n}, {"number", 10000 + std::stoi(n)}, {"customer_id", "c-1"},
+                      {"channel", "chat"},      {"subject", subject},              {"category", to_id(suggested)},
+                      {"priority", to_id(priority)}};
+  if (!text.empty()) d["text"] = text;
+  return make(("t" + n).c_str(), op_type::ticket_created, d, test::kT0 + std::stoi(n));
+}
+Op field_op(const std::string& id, const std::string& ticket, const char* field, const char* value, Millis at,
+            const char* by = "a-1") {
+  return make(id.c_str(), op_type::field_set, {{"ticket_id", ticket}, {"field", field}, {"value", value}}, at, by);
+}
+void must_apply(State& s, const Op& op) {
+  Error e;
+  const ApplyOutcome r = apply(s, op, e);
+  INFO(op.id << ": " << e.code << " " << e.message);
+  REQUIRE(r == ApplyOutcome::applied);
+}
+
+// The two models suggest exactly the same on these texts.
+void same_model(const LearningClassifier& a, const Classifier& b, const std::vector<LabelledExample>& texts) {
+  CHECK(a.model().examples() == b.examples());
+  for (const auto& e : texts) {
+    INFO(e.text);
+    const Classification x = a.classify(e.text), y = b.classify(e.text);
+    CHECK(x.category_scores == y.category_scores);
+    CHECK(x.priority_scores == y.priority_scores);
+  }
 }
 
 }  // namespace
@@ -152,6 +214,7 @@ TEST_CASE("classify: the data sets are large, disjoint and cover every label", "
   std::vector<std::string> texts;
   for (const auto& e : lab) texts.push_back(e.text);
   for (const auto& e : held) texts.push_back(e.text);
+  for (const auto& e : read_tsv("classify_school.tsv")) texts.push_back(e.text);
   std::sort(texts.begin(), texts.end());
   CHECK(std::adjacent_find(texts.begin(), texts.end()) == texts.end());  // no duplicates, no overlap
 }
@@ -238,4 +301,173 @@ TEST_CASE("classify: agents' corrections change a prediction", "[classify]") {
   CHECK(added <= 3);
   CHECK(model.examples() == static_cast<int64_t>(builtin_examples().size()) + added);
   CHECK(Classifier::builtin().classify(text).category == before);  // the built-in model is untouched
+}
+
+// ---- learning from the agents' corrections ------------------------------------------------
+
+TEST_CASE("classify: an add taken back leaves the model as it was", "[classify]") {
+  Classifier model = Classifier::builtin();
+  const char* text = "伴学群里没人回消息 the 学习机 is broken";
+  model.add(text, Category::service_attitude, Priority::P2, 3);
+  CHECK(model.examples() == Classifier::builtin().examples() + 3);
+  CHECK(model.classify(text).category == Category::service_attitude);
+  model.remove(text, Category::service_attitude, Priority::P2, 3);
+  LearningClassifier unchanged(1);
+  same_model(unchanged, model, {{Category::other, Priority::P3, text}, {Category::other, Priority::P3, "学习机坏了"}});
+}
+
+TEST_CASE("classify: corrections are collected from the store", "[classify]") {
+  State s = base_state();
+  must_apply(s, ticket_op("1", "学习机", "屏幕摔裂了能保修吗", Category::technical, Priority::P2));
+  must_apply(s, ticket_op("2", "回放打不开", "第三讲的回放一直转圈", Category::technical));
+  must_apply(s, ticket_op("3", "伴学群", "没人回消息", Category::other));
+  must_apply(s, ticket_op("4", "打卡返现", "还没到账", Category::other));
+  must_apply(s, ticket_op("5", "小鹅通", "", Category::technical));
+  const Millis t = test::kT0 + 1000;
+  must_apply(s, field_op("f1", "t-1", "category", "after_sales", t));  // corrected
+  must_apply(s, field_op("f2", "t-1", "priority", "P3", t + 1));       // and its priority
+  must_apply(s, field_op("f3", "t-2", "priority", "P1", t));           // priority only: no correction
+  must_apply(s, field_op("f4", "t-3", "category", "service_attitude", t));
+  must_apply(s, field_op("f5", "t-3", "category", "other", t + 1));  // changed back: no correction
+  must_apply(s, field_op("f6", "t-4", "category", "after_sales", t, "routing-bot"));  // not an agent
+  must_apply(s, field_op("f7", "t-5", "category", "account_security", t));  // no customer message: the subject
+
+  const auto c = collect_corrections(s);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0].ticket_id == "t-1");
+  CHECK(c[0].op_id == "f1");
+  CHECK(c[0].example.text == "学习机 屏幕摔裂了能保修吗");
+  CHECK(c[0].example.category == Category::after_sales);
+  CHECK(c[0].example.priority == Priority::P3);  // the final priority
+  CHECK(c[1].ticket_id == "t-5");
+  CHECK(c[1].example.text == "小鹅通");
+  CHECK(c[1].example.category == Category::account_security);
+}
+
+TEST_CASE("classify: LearningClassifier follows the store incrementally", "[classify]") {
+  State s = base_state();
+  const std::vector<LabelledExample> probes = {
+      {Category::other, Priority::P3, "学习机开不了机"}, {Category::other, Priority::P3, "伴学群没人管"},
+      {Category::other, Priority::P3, "直播间被禁言"},   {Category::other, Priority::P3, "回放打不开"}};
+  must_apply(s, ticket_op("1", "学习机", "学习机屏幕摔裂了能保修吗", Category::technical));
+  must_apply(s, ticket_op("2", "伴学群", "伴学群里问问题没人回", Category::other));
+  LearningClassifier learner;  // follows the store as it changes
+  CHECK(learner.weight() == LearningClassifier::kDefaultWeight);
+  CHECK(learner.learn_from(s) == 0);
+  same_model(learner, Classifier::builtin(), probes);
+
+  Millis t = test::kT0 + 1000;
+  must_apply(s, field_op("f1", "t-1", "category", "after_sales", t));
+  CHECK(learner.learn_from(s) == 1);
+  CHECK(learner.learn_from(s) == 0);  // nothing new: nothing done
+  CHECK(learner.tickets_learned() == 1);
+  CHECK(learner.model().examples() == Classifier::builtin().examples() + 3);
+  must_apply(s, field_op("f2", "t-2", "category", "service_attitude", t));
+  must_apply(s, field_op("f3", "t-1", "category", "account_security", t + 5));  // corrected again
+  CHECK(learner.learn_from(s) == 2);
+  CHECK(learner.tickets_learned() == 2);
+  CHECK(learner.model().examples() == Classifier::builtin().examples() + 6);  // the old label taken back
+  {
+    LearningClassifier fresh;  // the same store learned at once
+    fresh.learn_from(s);
+    same_model(learner, fresh.model(), probes);
+  }
+  must_apply(s, field_op("f4", "t-1", "priority", "P2", t + 6));  // the priority corrected too: relearned
+  CHECK(learner.learn_from(s) == 1);
+  must_apply(s, field_op("f5", "t-1", "category", "technical", t + 7));  // back to the suggestion
+  CHECK(learner.learn_from(s) == 1);
+  CHECK(learner.tickets_learned() == 1);
+  REQUIRE(unapply(s, "f2"));  // the server refused t-2's correction
+  CHECK(learner.learn_from(s) == 1);
+  CHECK(learner.tickets_learned() == 0);
+  same_model(learner, Classifier::builtin(), probes);  // every correction taken back exactly
+}
+
+TEST_CASE("classify: learning from corrections, measured", "[classify]") {
+  const auto held = read_tsv("classify_heldout.tsv");
+  const auto school = read_tsv("classify_school.tsv");
+  CHECK(school.size() >= 40);
+  const auto held_learn = lines_of(held, true), held_eval = lines_of(held, false);
+  const auto school_learn = lines_of(school, true), school_eval = lines_of(school, false);
+
+  // Which weight: overall accuracy on the evaluation part before -> after, for the split
+  // above and the reverse one (learn the even lines, evaluate on the odd ones).
+  std::string sweep =
+      "weight: held-out | reversed | school | reversed | all 130 held-out after the school's odd | even lines";
+  for (int w : {1, 2, 3, 4, 5, 8}) {
+    const Scenario runs[] = {run_scenario(held_learn, held_eval, w), run_scenario(held_eval, held_learn, w),
+                             run_scenario(school_learn, school_eval, w), run_scenario(school_eval, school_learn, w),
+                             run_scenario(school_learn, held, w), run_scenario(school_eval, held, w)};
+    sweep += "\n  w=" + std::to_string(w) + ":";
+    for (const auto& r : runs) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %.3f->%.3f |", r.before.overall(), r.after.overall());
+      sweep += buf;
+    }
+  }
+  WARN(sweep);
+
+  const int w = LearningClassifier::kDefaultWeight;
+  // 1. Held-out: the odd lines are the school's corrections, the even lines the evaluation.
+  const Scenario h = run_scenario(held_learn, held_eval, w);
+  WARN("held-out, " << h.corrected << " of " << held_learn.size() << " corrected\n"
+                    << report("  built-in", h.before) << "\n"
+                    << report("  learned ", h.after));
+  // 2. A school's own vocabulary (学习机, 伴学群, AI 陪练, 打卡, 小鹅通, 直播间 …).
+  const Scenario sc = run_scenario(school_learn, school_eval, w);
+  WARN("school vocabulary, " << sc.corrected << " of " << school_learn.size() << " corrected\n"
+                             << report("  built-in", sc.before) << "\n"
+                             << report("  learned ", sc.after));
+  // 3. Does the school's vocabulary cost accuracy on the general held-out set?
+  const Scenario drift = run_scenario(school_learn, held, w);
+  WARN(report("held-out (all 130) after the school's corrections", drift.after));
+
+  // Measured with w = 3 (docs/CLASSIFY.md): held-out 0.969 -> 0.969 (5 corrections; the two
+  // errors left are not like any of them), reversed 0.923 -> 0.923; school 0.571 -> 0.857
+  // (9 corrections), reversed 0.571 -> 0.905; all 130 held-out after the school's
+  // corrections 0.946 -> 0.954 (odd lines) and 0.954 (even lines). P1 comes from the rules:
+  // recall 0.952 before and after. The floors: no loss on the held-out set, at least +0.2
+  // (4 of 21 messages) on the school's.
+  const Scenario h_rev = run_scenario(held_eval, held_learn, w);
+  const Scenario sc_rev = run_scenario(school_eval, school_learn, w);
+  const Scenario drift_rev = run_scenario(school_eval, held, w);
+  for (const Scenario* r : {&h, &h_rev, &drift, &drift_rev}) {
+    CHECK(r->after.overall() >= r->before.overall());
+    CHECK(r->after.p1_recall() >= r->before.p1_recall());
+    CHECK(r->after.p1_precision() >= r->before.p1_precision());
+  }
+  CHECK(h.corrected == 5);
+  CHECK(sc.corrected == 9);
+  CHECK(sc.after.overall() >= sc.before.overall() + 0.2);
+  CHECK(sc_rev.after.overall() >= sc_rev.before.overall() + 0.2);
+  CHECK(sc.after.priority_accuracy() >= sc.before.priority_accuracy());
+  for (size_t c = 0; c < 6; ++c) {  // no category of the school's gets worse
+    INFO(to_id(kCategories[c]));
+    CHECK(sc.after.right[c] >= sc.before.right[c]);
+  }
+}
+
+TEST_CASE("classify: learning through the store equals learning the messages", "[classify]") {
+  // The school scenario again, through Ops: each ticket created with the built-in
+  // suggestion, an agent correcting the wrong ones; learn_from finds exactly those.
+  const auto school = read_tsv("classify_school.tsv");
+  const auto school_learn = lines_of(school, true);
+  State s = base_state();
+  int n = 0;
+  for (const auto& e : school_learn) {
+    ++n;
+    const Classification c = Classifier::builtin().classify(e.text);
+    // "-" has no features: the ticket's text classifies as the message alone
+    must_apply(s, ticket_op(std::to_string(n), "-", e.text, c.category, c.priority));
+    if (c.category != e.category)
+      must_apply(s, field_op("f" + std::to_string(n), "t-" + std::to_string(n), "category", to_id(e.category),
+                             test::kT0 + 5000 + n));
+    if (c.priority != e.priority)
+      must_apply(s, field_op("p" + std::to_string(n), "t-" + std::to_string(n), "priority", to_id(e.priority),
+                             test::kT0 + 5000 + n));
+  }
+  LearningClassifier through_store, direct;
+  CHECK(through_store.learn_from(s) == misclassified_by_builtin(school_learn).size());
+  for (const auto& e : misclassified_by_builtin(school_learn)) direct.learn(e);
+  same_model(through_store, direct.model(), school);
 }

@@ -366,3 +366,32 @@ TEST_CASE("the demo desk works the day: routed, closed with codes, classes ahead
   CHECK(std::any_of(tasks.begin(), tasks.end(), [](const Task& k) { return k.kind == TaskKind::callback; }));
   CHECK(std::any_of(tasks.begin(), tasks.end(), [](const Task& k) { return k.kind == TaskKind::class_reminder; }));
 }
+
+TEST_CASE("practice mode: the ten common situations, open, routed, nothing else") {
+  std::vector<Op> ops = practice_ops(options().end);
+  State s;
+  Error e;
+  for (const Op& op : ops) REQUIRE(apply(s, op, e) == ApplyOutcome::applied);
+  REQUIRE(s.tickets.size() == 10);
+  std::map<Role, int> tiers;
+  for (const Ticket& t : s.tickets) {
+    CHECK((t.status == Status::new_));
+    CHECK(t.created_at <= options().end);
+    ++tiers[t.tier];
+  }
+  CHECK(tiers[Role::senior] >= 2);        // the teacher complaint, the threat to go to the media
+  CHECK(tiers[Role::tech_support] >= 1);  // the double charge
+  CHECK(s.orders.size() >= 8);            // the refund can be quoted: its order is there
+  CHECK(practice_ops(options().end).size() == ops.size());
+}
+
+TEST_CASE("no demo Op is stamped after the demo's end (a desk would carry its clock into the future)") {
+  for (uint64_t seed : {20261124ull, 1ull, 2ull, 3ull}) {
+    DemoOptions o = options(seed);
+    for (const Op& op : demo_ops(o)) {
+      INFO(op.type << " " << op.id);
+      CHECK(op.hlc.ms <= o.end);
+      CHECK(op.at <= o.end);
+    }
+  }
+}

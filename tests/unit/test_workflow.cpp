@@ -347,3 +347,33 @@ TEST_CASE("an SLA breach escalates once, the same on every desk", "[workflow][sl
   CHECK_FALSE(w.run({{"type", "sla.set_policy"}, {"policy", bad}}, "a-sup"));
   CHECK(w.err.message.find("resolution_ms") != std::string::npos);
 }
+
+TEST_CASE("supervisors edit the standard answers; replies fill in the ticket's variables", "[workflow][kb]") {
+  Day w;
+  std::string t = w.ticket("想退课", "我想退款，课还没上", "after_sales", "P3");
+  KnowledgeBase kb = knowledge_base(w.s);
+  auto sug = kb.suggest("我想退款，课还没上", Category::after_sales, 3);
+  REQUIRE_FALSE(sug.empty());
+  const KbEntry first = kb.entries()[sug[0].index];
+  json edited = kb_entry_to_json(first);
+  edited["body"] = "{{customer_name}}您好，您的工单 {{ticket_number}}（{{course}}）将在 {{due}} 前处理完毕。";
+  CHECK_FALSE(w.run({{"type", "kb.set_entry"}, {"entry", edited}}, "a-m"));
+  CHECK(w.err.code == "forbidden");
+  json bad = edited;
+  bad["title"] = std::string(400, 'x');
+  CHECK_FALSE(w.run({{"type", "kb.set_entry"}, {"entry", bad}}, "a-sup"));
+  CHECK(w.err.field == "title");
+  REQUIRE(w.run({{"type", "kb.set_entry"}, {"entry", edited}}, "a-sup"));
+  KnowledgeBase after = knowledge_base(w.s);
+  REQUIRE(after.find(first.id) != nullptr);
+  Expansion x = expand_template(after.find(first.id)->body, template_vars(w.s, *w.s.ticket(t), "a-m", kT0));
+  CHECK(x.missing.empty());
+  CHECK(x.text.find("李小明您好") == 0);
+  CHECK(x.text.find("高中数学冲刺班") != std::string::npos);
+  CHECK(x.text.find(std::to_string(w.s.ticket(t)->number)) != std::string::npos);
+  CHECK(x.text.find("月") != std::string::npos);  // the due time, in Chinese
+  REQUIRE(w.run({{"type", "kb.remove_entry"}, {"id", first.id}}, "a-sup"));
+  CHECK(knowledge_base(w.s).find(first.id) == nullptr);
+  CHECK_FALSE(w.run({{"type", "kb.remove_entry"}, {"id", first.id}}, "a-sup"));
+  CHECK(w.err.code == "not_found");
+}

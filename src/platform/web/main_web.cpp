@@ -17,6 +17,7 @@
 #include "platform/web/page_api.h"
 #include "platform/web/storage_web.h"
 #include "platform/web/tabs_web.h"
+#include "core/demo.h"
 #include "ui/desk_ui.h"
 #include "ui/widget_registry.h"
 
@@ -31,13 +32,14 @@ struct App {
   std::unique_ptr<ui::DeskUi> ui;
   EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = 0;
   bool awaiting_first_pull = false;  // an empty store fills from the server's desk
+  bool practice = false;             // 情景模拟: a local sandbox, never synced
 };
 App* g_app = nullptr;
 
 void frame() {
   App& app = *g_app;
   Millis now = platform::now_ms();
-  if (app.driver && app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
+  if (app.driver && !app.practice && app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
   if (app.awaiting_first_pull) {
     const SyncStatus& st = app.driver->status();
     bool pulled = st.last_success > 0 || !app.desk->state().tickets.empty();
@@ -96,13 +98,34 @@ EM_JS(char*, js_id_prefix, (), {
 // origin, the demo agent 王敏 and the demo password.
 EM_JS(char*, js_config, (), {
   const q = new URLSearchParams(location.search);
-  const out = JSON.stringify({ server: q.get("server") || "", agent: q.get("agent") || "a-wangmin",
+  const out = JSON.stringify({ server: q.get("server") || "", agent: q.get("agent") || "a-wangmin", practice: q.get("practice") === "1",
                                password: q.get("password") || "edudesk" });
   const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
   stringToUTF8(out, p, n);
   return p;
 });
 
+// A short name of this device for the ticket history: the browser and the system.
+EM_JS(char*, js_device_name, (), {
+  const ua = navigator.userAgent || '';
+  const has = (w) => ua.indexOf(w) >= 0;
+  const browser = has('Edg') ? 'Edge' : has('Firefox') ? 'Firefox' : (has('Chrome') || has('Chromium')) ? 'Chrome'
+                : has('Safari') ? 'Safari' : 'Browser';
+  const os = has('Android') ? 'Android' : (has('iPhone') || has('iPad')) ? 'iOS' : has('Windows') ? 'Windows'
+           : has('Mac OS X') ? 'macOS' : has('Linux') ? 'Linux' : '';
+  const out = browser + (os ? ' · ' + os : '') + (has('Mobi') ? ' · mobile' : '');
+  const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
+  stringToUTF8(out, p, n);
+  return p;
+});
+
+EM_JS(void, js_use_practice_store, (), { Module.edudeskStoreName = "edudesk-practice"; });
+// Practice mode opens in a tab of its own; leaving it returns to the desk.
+EM_JS(void, js_open_practice, (int enter), {
+  const u = new URL(location.href);
+  if (enter) { u.searchParams.set("practice", "1"); u.hash = ""; window.open(u.toString(), "_blank"); }
+  else { u.searchParams.delete("practice"); u.hash = ""; location.href = u.toString(); }
+});
 EM_JS(char*, js_saved_lang, (), {
   // ?lang= (set by an embedding portal) wins over the person's last choice.
   let l = new URLSearchParams(location.search).get('lang');
@@ -173,6 +196,9 @@ int main() {
   char* prefix = js_id_prefix();
   app.desk = std::make_unique<Desk>(app.store, prefix, static_cast<uint64_t>(platform::now_ms()));
   std::free(prefix);
+  char* device = js_device_name();
+  app.desk->set_device(device);
+  std::free(device);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
   app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
   app.ui->on_download = [](const std::string& name, const std::string& mime, const std::string& data) {
@@ -245,13 +271,21 @@ int main() {
     emscripten_set_main_loop(frame, 0, 0);
     return 0;
   }
+  // Practice mode: its own database (and tab channel, lock, marker), the ten situations
+  // when empty, no sync at all; the desk says so on every screen.
+  app.practice = cfg.is_object() && cfg.value("practice", false);
+  if (app.practice) {
+    js_use_practice_store();
+    app.ui->set_practice_mode();
+  }
+  app.ui->on_practice = [](bool enter) { js_open_practice(enter); };
   app.transport = std::make_unique<platform::FetchTransport>(cfg_str("server"));
   app.driver = std::make_unique<SyncDriver>(*app.desk, *app.transport);
   app.desk->sign_in(cfg_str("agent"));
   app.driver->set_credentials(cfg_str("agent"), cfg_str("password"));
   app.driver->on_token = [](const std::string& token) { platform::save_meta("token", token); };
   app.driver->on_change = [] { platform::request_redraw(); };
-  app.ui->set_sync(app.driver.get());
+  if (!app.practice) app.ui->set_sync(app.driver.get());
   app.ui->on_survey_link = [](const std::string& send_id) {
     platform::request_survey_link(g_app->driver->token(), send_id, [send_id](const std::string& url, const std::string& error) {
       g_app->ui->survey_link_ready(send_id, url, error);
@@ -308,15 +342,25 @@ int main() {
       });
       // Everything already here is shown at once, without asking the server; an
       // empty desk waits for its first pull (or for the first failure to reach it).
-      if (r.restored.ops.empty()) a.awaiting_first_pull = true;
-      else platform::mark_ready(true, "");
+      if (r.restored.ops.empty() && a.practice) {
+        sync::PullResponse page;  // the sandbox's situations, stored like a pull, never pushed
+        int64_t seq = 0;
+        for (Op& op : practice_ops(platform::now_ms())) page.ops.push_back({++seq, std::move(op)});
+        page.cursor = seq;
+        a.desk->receive(page);
+        platform::mark_ready(true, "");
+      } else if (r.restored.ops.empty()) {
+        a.awaiting_first_pull = true;
+      } else {
+        platform::mark_ready(true, "");
+      }
     }
     platform::request_redraw();
   });
   // Sync and ages need a heartbeat even when nobody touches the desk and the frame
   // loop idles: once a second, without drawing unless something changed.
   emscripten_set_interval([](void*) {
-    if (g_app->ui->phase() == ui::Phase::ready && platform::is_leader()) g_app->driver->tick(platform::now_ms());
+    if (!g_app->practice && g_app->ui->phase() == ui::Phase::ready && platform::is_leader()) g_app->driver->tick(platform::now_ms());
     static int seconds = 0;
     if (++seconds % 60 == 0) platform::request_redraw(1);  // ages ("5 分钟") move on once a minute
   }, 1000, nullptr);

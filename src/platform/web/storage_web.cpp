@@ -50,7 +50,7 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char*
 
 // Every tab opens the store; tabs_web.cpp decides which one syncs.
 EM_JS(void, js_open_store, (), {
-  const DB = "edudesk", VERSION = 2;
+  const DB = Module.edudeskStoreName || "edudesk", VERSION = 2;  // practice mode: its own database
   const report = (outcome, payload) => Module.ccall("edudesk_store_opened", null, ["number", "string"], [outcome, payload]);
   const open = () => {
     let req;

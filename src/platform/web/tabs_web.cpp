@@ -48,12 +48,12 @@ EMSCRIPTEN_KEEPALIVE void edudesk_peer_message(const char* text) {
 
 EM_JS(void, js_join_tabs, (), {
   if (window.BroadcastChannel) {
-    Module.edudeskChannel = new BroadcastChannel("edudesk");
+    Module.edudeskChannel = new BroadcastChannel(Module.edudeskStoreName || "edudesk");
     Module.edudeskChannel.onmessage = (e) => Module.ccall("edudesk_peer_message", null, ["string"], [e.data]);
   }
   // Waits its turn: granted now if no other tab syncs, or when the syncing tab closes.
   if (navigator.locks && navigator.locks.request) {
-    navigator.locks.request("edudesk-sync", () => { Module._edudesk_became_leader(); return new Promise(() => {}); });
+    navigator.locks.request((Module.edudeskStoreName || "edudesk") + "-sync", () => { Module._edudesk_became_leader(); return new Promise(() => {}); });
   } else {
     Module._edudesk_became_leader();  // no Web Locks: every tab syncs; the server dedups
   }
@@ -64,12 +64,12 @@ EM_JS(void, js_tell_peers, (const char* text), {
 });
 
 EM_JS(void, js_remember_store, (double cursor, double pending), {
-  try { localStorage.setItem("edudesk.store", JSON.stringify({ cursor, pending, at: Date.now() })); } catch (e) {}
+  try { localStorage.setItem((Module.edudeskStoreName || "edudesk") + ".store", JSON.stringify({ cursor, pending, at: Date.now() })); } catch (e) {}
 });
 
 EM_JS(double, js_wiped_pending, (), {
   try {
-    const m = JSON.parse(localStorage.getItem("edudesk.store") || "null");
+    const m = JSON.parse(localStorage.getItem((Module.edudeskStoreName || "edudesk") + ".store") || "null");
     return m && m.cursor > 0 ? m.pending : -1;
   } catch (e) { return -1; }
 });
