@@ -64,7 +64,8 @@ bool customer_create(const json& cmd, Context& ctx, Decision& out, Error& err) {
 }
 
 bool ticket_create(const State& s, const json& cmd, Context& ctx, Decision& out, Error& err) {
-  std::string customer_id, course_id, subject, text, subcategory, assignee;
+  std::string customer_id, course_id, subject, text, subcategory, assignee, order_id;
+  bool identity_checked = false;
   Channel channel = Channel::chat;
   Category category = Category::other;
   Priority priority = Priority::P3;
@@ -78,7 +79,9 @@ bool ticket_create(const State& s, const json& cmd, Context& ctx, Decision& out,
       !read_enum(cmd, "category", category, err, false, parse_category) ||
       !read_enum(cmd, "priority", priority, err, false, parse_priority) ||
       !read_string(cmd, "subcategory", subcategory, err, limits::id, false) ||
-      !read_string(cmd, "assignee", assignee, err, limits::id, false) || !read_bool(cmd, "auto_assign", auto_assign, err))
+      !read_string(cmd, "assignee", assignee, err, limits::id, false) || !read_bool(cmd, "auto_assign", auto_assign, err) ||
+      !read_string(cmd, "order_id", order_id, err, limits::id, false) ||
+      !read_bool(cmd, "identity_checked", identity_checked, err))
     return false;
   if (present(cmd, "tier")) {
     Role r{};
@@ -139,6 +142,15 @@ bool ticket_create(const State& s, const json& cmd, Context& ctx, Decision& out,
             {"category", to_id(category)}, {"priority", to_id(priority)}, {"tier", to_id(route.tier)}};
   if (!course_id.empty()) data["course_id"] = course_id;
   if (!subcategory.empty()) data["subcategory"] = subcategory;
+  if (!order_id.empty()) {
+    const Order* o = s.order(order_id);
+    if (!o || o->customer_id != customer_id) {
+      err = {"not_found", "order_id", "no order " + order_id + " of this customer"};
+      return false;
+    }
+    data["order_id"] = order_id;
+  }
+  if (identity_checked) data["identity_checked"] = true;
   if (!assignee.empty()) data["assignee"] = assignee;
   out.result["tier"] = to_id(route.tier);
   out.result["route"] = route.why;

@@ -37,7 +37,7 @@ struct Context {
   std::string actor;  // the agent issuing the command
   IdSource* ids = nullptr;
   HlcClock* clock = nullptr;  // stamps the Ops; without one an Op is stamped {now, 0}
-  std::string device;         // names the device in every Op it makes (the ticket history shows it)
+  std::string device{};       // names the device in every Op it makes (the ticket history shows it)
 };
 
 struct Decision {

@@ -59,6 +59,17 @@ std::optional<Status> parse_status(std::string_view s) { return parse_id(kStatus
 std::optional<Channel> parse_channel(std::string_view s) { return parse_id(kChannels, s); }
 std::optional<Role> parse_role(std::string_view s) { return parse_id(kRoles, s); }
 
+const char* role_name_zh(Role r) {
+  switch (r) {
+    case Role::junior: return "初级客服";
+    case Role::mid: return "中级客服";
+    case Role::senior: return "高级客服";
+    case Role::tech_support: return "技术支持";
+    case Role::supervisor: return "主管";
+  }
+  return "";
+}
+
 bool status_change_allowed(Status from, Status to) {
   if (from == to) return false;
   if (to == Status::new_) return false;  // "new" only ever describes an untouched ticket

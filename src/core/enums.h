@@ -41,6 +41,8 @@ const char* to_id(Priority v);
 const char* to_id(Status v);
 const char* to_id(Channel v);
 const char* to_id(Role v);
+// The role's name in simplified Chinese, for texts the core writes (notes, explanations).
+const char* role_name_zh(Role r);
 
 std::optional<Category> parse_category(std::string_view s);
 std::optional<Priority> parse_priority(std::string_view s);

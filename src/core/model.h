@@ -84,6 +84,8 @@ struct Ticket {
   Role initial_tier = Role::junior;  // where routing sent it (workflow.h)
   std::string initial_assignee;      // who routing gave it to, may be empty
   std::string created_by, created_device;
+  std::string order_id;            // the order the customer asked about, confirmed at intake
+  bool identity_checked = false;   // 确认用户身份: the agent checked who is asking
   // -- the timeline, ordered by (hlc, op id): every replica folds it the same way
   std::vector<TimelineEntry> timeline;
   // -- derived by folding the timeline over the creation values

@@ -60,7 +60,7 @@ struct Op {
   std::string by;    // agent id (or "system", or a customer id for portal messages)
   json data = json::object();
   Hlc hlc;           // its place in the order every replica agrees on; {at, 0} when unset
-  std::string device;  // the device it was made on, for the history ("Chrome · Android"); may be empty
+  std::string device{};  // the device it was made on, for the history ("Chrome · Android"); may be empty
 
   Stamp stamp() const { return {hlc, id}; }
 };

@@ -154,6 +154,8 @@ json ticket_detail_json(const State& s, const Ticket& t, Millis now) {
   j["root_cause"] = t.root_cause;
   j["created_by"] = t.created_by;
   j["device"] = t.created_device;
+  j["order_id"] = t.order_id;
+  j["identity_checked"] = t.identity_checked;
   TicketSla sla = compute_sla(s.sla_policy, t, now);
   j["sla"] = json{{"first_response", clock_json(sla.first_response)},
                   {"resolution", clock_json(sla.resolution)},

@@ -643,16 +643,6 @@ const Refund* read_refund(const State& s, const json& cmd, Error& err) {
   return r;
 }
 
-std::string role_zh(Role r) {
-  switch (r) {
-    case Role::junior: return "初级客服";
-    case Role::mid: return "中级客服";
-    case Role::senior: return "高级客服";
-    case Role::tech_support: return "技术支持";
-    case Role::supervisor: return "主管";
-  }
-  return "";
-}
 
 bool read_draft(const json& cmd, Millis now, RefundDraft& d, Error& err) {
   d.requested_at = now;
@@ -764,9 +754,9 @@ bool refund_step(const State& s, const json& cmd, Context& ctx, RefundStep step,
       if (!p || !may_approve(*p, me, r->refund_fen, r->rule)) {
         RefundQuote q;
         std::string who;
-        if (quote_refund(*p, r->facts, me, q, err) && q.approver_role) who = role_zh(*q.approver_role);
+        if (quote_refund(*p, r->facts, me, q, err) && q.approver_role) who = role_name_zh(*q.approver_role);
         return fail(err, "above_authority", "refund_id",
-                    std::string("退款 ") + format_yuan(r->refund_fen) + " 超出您（" + role_zh(me) +
+                    std::string("退款 ") + format_yuan(r->refund_fen) + " 超出您（" + role_name_zh(me) +
                         "）的审批权限" + (who.empty() ? "" : "，请提交" + who + "审批"));
       }
       type = approving ? op_type::refund_approved : op_type::refund_rejected;

@@ -198,7 +198,9 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
       !read_enum(op.data, "priority", t.initial_priority, err, false, parse_priority) ||
       !read_string(op.data, "subcategory", t.initial_subcategory, err, limits::id, false) ||
       !read_enum(op.data, "tier", t.initial_tier, err, false, parse_role) ||
-      !read_string(op.data, "assignee", t.initial_assignee, err, limits::id, false))
+      !read_string(op.data, "assignee", t.initial_assignee, err, limits::id, false) ||
+      !read_string(op.data, "order_id", t.order_id, err, limits::id, false) ||
+      !read_bool(op.data, "identity_checked", t.identity_checked, err))
     return false;
   if (!subcategory_valid(t.initial_category, t.initial_subcategory))
     return fail(err, "invalid_value", "subcategory",

@@ -767,16 +767,6 @@ Op note_op(Context& ctx, const Ticket& t, const std::string& text) {
   return make_op(ctx, op_type::ticket_noted, json{{"ticket_id", t.id}, {"text", text}});
 }
 
-const char* tier_name_zh(Role r) {
-  switch (r) {
-    case Role::junior: return "初级客服";
-    case Role::mid: return "中级客服";
-    case Role::senior: return "高级客服";
-    case Role::tech_support: return "技术支持";
-    case Role::supervisor: return "主管";
-  }
-  return "";
-}
 
 bool escalate(const State& s, const json& cmd, Context& ctx, Decision& out, Error& err) {
   const Ticket* t = find_ticket(s, cmd, "ticket_id", err);
@@ -800,7 +790,7 @@ bool escalate(const State& s, const json& cmd, Context& ctx, Decision& out, Erro
   if (t->status == Status::closed || !t->merged_into.empty())
     return fail(err, "transition_not_allowed", "ticket_id", "a closed or merged ticket is not escalated");
   out.ops.push_back(field_op(ctx, *t, "tier", to_id(target), t->tier_by));
-  out.ops.push_back(note_op(ctx, *t, std::string("转交") + tier_name_zh(target) + "：" + reason));
+  out.ops.push_back(note_op(ctx, *t, std::string("转交") + role_name_zh(target) + "：" + reason));
   const Agent* owner = s.agent(t->assignee);
   if (!owner || !role_fits_tier(owner->role, target)) {
     std::string next = pick_agent(s, target, t->category, t->assignee);

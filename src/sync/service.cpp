@@ -26,7 +26,8 @@ bool MemoryLog::page(int64_t after, int64_t limit, std::vector<PulledOp>& out, s
 bool SyncService::open(std::string& err) {
   std::vector<PulledOp> all;
   if (!log_.read_all(all, err)) return false;
-  state_ = State{};
+  State fresh;  // (assigning State{} makes g++ 12 warn falsely about an uninitialised string)
+  std::swap(state_, fresh);
   seq_of_.clear();
   last_seq_ = 0;
   for (const PulledOp& p : all) {

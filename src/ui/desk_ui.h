@@ -245,8 +245,8 @@ class DeskUi {
   int64_t learned_revision_ = -1;
   bool new_open_ = false;
   struct NewTicketForm {
-    std::string customer_search, customer_id, name, phone, subject, text, course_id;
-    bool is_parent = false, new_customer = false;
+    std::string customer_search, customer_id, name, phone, subject, text, course_id, order_id;
+    bool is_parent = false, new_customer = false, identity_checked = false;
     int channel = 0, category = 5, priority = 2;
     bool category_set = false, priority_set = false;  // chosen by the agent: not re-classified
     std::string classified_text;                      // subject + text last classified

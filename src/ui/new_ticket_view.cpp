@@ -5,6 +5,7 @@
 
 #include "app/i18n.h"
 #include "core/classify.h"
+#include "core/sla.h"
 #include "core/utf8.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
@@ -47,12 +48,54 @@ void DeskUi::draw_new_ticket(Millis now) {
     if (chosen) {
       ImGui::Text("%s  %s", chosen->name.c_str(), chosen->phone.c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("new.change_customer", "change_customer").c_str())) f.customer_id.clear();
+      if (ImGui::SmallButton(lbl("new.change_customer", "change_customer").c_str())) {
+        f.customer_id.clear();
+        f.order_id.clear();
+        f.identity_checked = false;
+      }
+      // 确认用户身份和订单信息: identity checked with the customer, and which order it is about
+      ImGui::Dummy(ImVec2(label_w - 8, 0));
+      ImGui::SameLine();
+      ImGui::Checkbox(lbl("new.identity_checked", "identity_checked").c_str(), &f.identity_checked);
+      int orders = 0;
+      for (const Order& o : s.orders) {
+        if (o.customer_id != chosen->id) continue;
+        const Course* k = s.course(o.course_id);
+        char buf[256];
+        std::snprintf(buf, sizeof buf, tr("new.order_line"), o.id.c_str(), k ? k->name.c_str() : "", format_time(o.paid_at).substr(0, 10).c_str(),
+                      static_cast<long long>(o.lessons_attended), static_cast<long long>(o.lessons_total));
+        ImGui::Dummy(ImVec2(label_w - 8, 0));
+        ImGui::SameLine();
+        if (ImGui::RadioButton((std::string(buf) + "###order_" + o.id).c_str(), f.order_id == o.id)) {
+          f.order_id = o.id;
+          f.course_id = o.course_id;
+        }
+        ++orders;
+      }
+      if (orders == 0) {
+        ImGui::Dummy(ImVec2(label_w - 8, 0));
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", tr("new.no_orders"));
+      }
     } else {
       ImGui::InputTextWithHint("##customer_search", tr("new.customer_hint"), &f.customer_search);
       if (!f.customer_search.empty()) {
         int shown = 0;
         ImGui::BeginChild("##customer_matches", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 5.5f), true);
+        // by name, phone or order number (an order also names the course)
+        for (const Order& o : s.orders) {
+          if (f.customer_search.size() < 4 || !contains_folded(o.id, f.customer_search)) continue;
+          const Customer* c = s.customer(o.customer_id);
+          const Course* k = s.course(o.course_id);
+          if (!c) continue;
+          std::string item = o.id + "  " + c->name + "  " + (k ? k->name : "") + "###pick_order_" + o.id;
+          if (ImGui::Selectable(item.c_str())) {
+            f.customer_id = c->id;
+            f.course_id = o.course_id;
+            f.order_id = o.id;
+          }
+          if (++shown >= 20) break;
+        }
         for (const Customer& c : s.customers) {
           if (!contains_folded(c.name, f.customer_search) && c.phone.find(f.customer_search) == std::string::npos)
             continue;
@@ -132,6 +175,21 @@ void DeskUi::draw_new_ticket(Millis now) {
     ImGui::TextDisabled("%s", buf);
     if (f.suggestion->flag_supervisor) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", tr("new.flag_supervisor"));
   }
+  // The acknowledgement: when the customer can expect the first answer, from the SLA.
+  {
+    Ticket probe;
+    probe.channel = kChannels[f.channel];
+    probe.priority = kPriorities[f.priority];
+    probe.created_at = now;
+    TicketSla sla = compute_sla(s.sla_policy, probe, now);
+    if (sla.first_response.due > 0 && sla.first_response.due != kSlaNever) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf, tr("new.ack"), format_time(sla.first_response.due).c_str());
+      ImGui::TextColored(ImVec4(0.15f, 0.45f, 0.25f, 1), "%s", buf);
+      ImGui::SameLine();
+      if (ImGui::SmallButton(lbl("new.copy_ack", "copy_ack").c_str())) ImGui::SetClipboardText(buf);
+    }
+  }
   error_line(f.error);
 
   ImGui::Separator();
@@ -143,6 +201,8 @@ void DeskUi::draw_new_ticket(Millis now) {
                        {"subject", f.subject},
                        {"text", f.text}};
     if (!f.course_id.empty()) cmd["course_id"] = f.course_id;
+    if (!f.order_id.empty()) cmd["order_id"] = f.order_id;
+    if (f.identity_checked) cmd["identity_checked"] = true;
     if (f.new_customer) cmd["customer"] = {{"name", f.name}, {"phone", f.phone}, {"is_parent", f.is_parent}};
     else if (!f.customer_id.empty()) cmd["customer_id"] = f.customer_id;
     Submitted r = submit(cmd, now, &f.error);

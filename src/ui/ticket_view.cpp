@@ -101,6 +101,14 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::SameLine();
     ImGui::TextUnformatted(course->name.c_str());
   }
+  if (!t->order_id.empty()) {  // confirmed at intake
+    same_line_if_fits(220);
+    ImGui::TextDisabled("%s %s", tr("field.order_id"), t->order_id.c_str());
+  }
+  if (t->identity_checked) {
+    same_line_if_fits(160);
+    ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("ticket.identity_checked"));
+  }
   ImGui::TextDisabled("%s · %s %s", tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
                       format_time(t->created_at).c_str());
 

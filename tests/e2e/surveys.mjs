@@ -23,7 +23,7 @@ const revealInPanel = async (page, id) => {
   for (let i = 0; i < 15; i++) {
     const w = (await widgets(page)).find((x) => x.id === id && x.visible);
     const vh = page.viewportSize().height;
-    if (w && w.y >= 0 && w.y + w.h <= vh - 4) return w;
+    if (w && w.y >= 0 && w.y + w.h <= vh - 30) return w;  // clear of the panel's bottom edge and padding
     await page.mouse.move(1000, vh / 2);
     await page.mouse.wheel(0, w && w.y < 0 ? -250 : 250);
     await sleep(150);
@@ -226,6 +226,7 @@ try {
   await ctxL.close();
 } catch (e) {
   check(false, 'survey flow', e.stack);
+  for (const p of browser.contexts().flatMap((c) => c.pages())) await p.screenshot({ path: join(OUT, `survey-failed-${Math.random().toString(36).slice(2, 6)}.png`) }).catch(() => {});
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -24,7 +24,7 @@ const reveal = async (page, id, x = 300) => {
   for (let i = 0; i < 40; i++) {
     const w = (await widgets(page)).find((v) => v.id === id && v.visible);
     const vh = page.viewportSize().height;
-    if (w && w.y >= 0 && w.y + w.h <= vh - 4) return w;
+    if (w && w.y >= 0 && w.y + w.h <= vh - 30) return w;  // clear of the panel's bottom edge and padding
     await page.mouse.move(x, vh / 2);
     await page.mouse.wheel(0, w && w.y < 0 ? -200 : 200);
     await sleep(120);

@@ -377,3 +377,19 @@ TEST_CASE("supervisors edit the standard answers; replies fill in the ticket's v
   CHECK_FALSE(w.run({{"type", "kb.remove_entry"}, {"id", first.id}}, "a-sup"));
   CHECK(w.err.code == "not_found");
 }
+
+TEST_CASE("intake confirms the order: only one of the customer's own", "[workflow]") {
+  Day w;
+  REQUIRE(w.run({{"type", "order.create"}, {"customer_id", "c-1"}, {"course_id", "k-1"}, {"paid_fen", 298000},
+                 {"paid_at", kT0 - 3 * kDay}, {"lessons_total", 48}, {"lessons_attended", 2}}));
+  std::string order = w.d.result["order_id"];
+  json cmd{{"type", "ticket.create"}, {"customer_id", "c-2"}, {"channel", "phone"}, {"subject", "退课"},
+           {"category", "after_sales"}, {"order_id", order}, {"identity_checked", true}};
+  CHECK_FALSE(w.run(cmd));
+  CHECK(w.err.field == "order_id");  // not c-2's order
+  cmd["customer_id"] = "c-1";
+  REQUIRE(w.run(cmd));
+  const Ticket* t = w.s.ticket(w.d.result["ticket_id"]);
+  CHECK(t->order_id == order);
+  CHECK(t->identity_checked);
+}

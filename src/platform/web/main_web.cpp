@@ -107,13 +107,13 @@ EM_JS(char*, js_config, (), {
 
 // A short name of this device for the ticket history: the browser and the system.
 EM_JS(char*, js_device_name, (), {
-  const ua = navigator.userAgent || '';
+  const ua = navigator.userAgent || "";
   const has = (w) => ua.indexOf(w) >= 0;
-  const browser = has('Edg') ? 'Edge' : has('Firefox') ? 'Firefox' : (has('Chrome') || has('Chromium')) ? 'Chrome'
-                : has('Safari') ? 'Safari' : 'Browser';
-  const os = has('Android') ? 'Android' : (has('iPhone') || has('iPad')) ? 'iOS' : has('Windows') ? 'Windows'
-           : has('Mac OS X') ? 'macOS' : has('Linux') ? 'Linux' : '';
-  const out = browser + (os ? ' · ' + os : '') + (has('Mobi') ? ' · mobile' : '');
+  const browser = has("Edg") ? "Edge" : has("Firefox") ? "Firefox" : (has("Chrome") || has("Chromium")) ? "Chrome"
+                : has("Safari") ? "Safari" : "Browser";
+  const os = has("Android") ? "Android" : (has("iPhone") || has("iPad")) ? "iOS" : has("Windows") ? "Windows"
+           : has("Mac OS X") ? "macOS" : has("Linux") ? "Linux" : "";
+  const out = browser + (os ? " · " + os : "") + (has("Mobi") ? " · mobile" : "");
   const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
   stringToUTF8(out, p, n);
   return p;
