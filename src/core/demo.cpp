@@ -733,11 +733,13 @@ class Generator {
     // after another that its videos will not play. The desk suggests grouping them.
     const char* texts[] = {"Python第12节的视频点开就黑屏，一直转圈播放不了", "视频播放不了！第12节黑屏",
                            "老师好，Python课的视频今天打不开，黑屏转圈", "第12节视频黑屏，换了浏览器也播放不了"};
-    // Its learners: customers with an order of the course (the full demo only).
+    // Its learners: customers who wrote about the course before (so they and their order
+    // exist before the burst, in the log's time order too; the full demo only).
     std::vector<std::string> learners;
-    for (const Order& o : state_.orders)
-      if (o.course_id == "k-python" && std::find(learners.begin(), learners.end(), o.customer_id) == learners.end())
-        learners.push_back(o.customer_id);
+    for (const Ticket& t : state_.tickets)
+      if (t.course_id == "k-python" && t.created_at < end_ - 4 * kHour &&
+          std::find(learners.begin(), learners.end(), t.customer_id) == learners.end())
+        learners.push_back(t.customer_id);
     if (opt_.tickets < 100 || learners.size() < 4) return;
     for (int i = 0; i < 4; ++i) {
       Millis at = end_ - 3 * kHour + i * 40 * kMinute;

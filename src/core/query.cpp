@@ -288,6 +288,11 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
     out = json{{"tickets", s.tickets.size()}, {"customers", s.customers.size()}, {"by_status", by_status}};
     return true;
   }
+  if (type == "sla.policy") {
+    out = sla_policy_to_json(s.sla_policy);
+    out["op"] = s.sla_policy_by.op_id;
+    return true;
+  }
   if (type == "tasks.list") {
     std::string agent;
     bool done = false;

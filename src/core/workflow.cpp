@@ -380,24 +380,29 @@ std::vector<IncidentSuggestion> suggest_incidents(const State& s, Millis now, Mi
     std::sort(ts.begin(), ts.end(), [](const Ticket* a, const Ticket* b) { return a->created_at < b->created_at; });
     std::vector<std::vector<std::string>> feats;
     for (const Ticket* t : ts) feats.push_back(ticket_features(*t));
-    // The densest window: the most tickets created within `window` of the first one.
-    size_t best_lo = 0, best_n = 0;
-    for (size_t lo = 0, hi = 0; lo < ts.size(); ++lo) {
-      while (hi < ts.size() && ts[hi]->created_at - ts[lo]->created_at <= window) ++hi;
-      if (hi - lo > best_n) best_n = hi - lo, best_lo = lo;
-    }
-    if (best_n < min_size) continue;
-    // Keep those that read like at least one other ticket of the window.
+    // Clusters: tickets joined when they read alike (Dice ≥ 0.2) and came within `window`
+    // of each other; the largest cluster of the group is the suggestion.
+    std::vector<size_t> parent(ts.size());
+    for (size_t i = 0; i < ts.size(); ++i) parent[i] = i;
+    auto root = [&](size_t x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    for (size_t i = 0; i < ts.size(); ++i)
+      for (size_t j = i + 1; j < ts.size() && ts[j]->created_at - ts[i]->created_at <= window; ++j)
+        if (dice(feats[i], feats[j]) >= 0.2) parent[root(i)] = root(j);
+    std::unordered_map<size_t, std::vector<size_t>> clusters;
+    for (size_t i = 0; i < ts.size(); ++i) clusters[root(i)].push_back(i);
+    const std::vector<size_t>* best = nullptr;
+    for (const auto& [r, members] : clusters)
+      if (!best || members.size() > best->size() || (members.size() == best->size() && members[0] < (*best)[0]))
+        best = &members;
+    if (!best || best->size() < min_size) continue;
     IncidentSuggestion sug;
-    sug.course_id = ts[best_lo]->course_id;
-    sug.category = ts[best_lo]->category;
-    for (size_t i = best_lo; i < best_lo + best_n; ++i) {
-      bool alike = false;
-      for (size_t j = best_lo; j < best_lo + best_n && !alike; ++j)
-        alike = i != j && dice(feats[i], feats[j]) >= 0.2;
-      if (alike) sug.ticket_ids.push_back(ts[i]->id);
-    }
-    if (sug.ticket_ids.size() < min_size) continue;
+    sug.course_id = ts[(*best)[0]]->course_id;
+    sug.category = ts[(*best)[0]]->category;
+    for (size_t i : *best) sug.ticket_ids.push_back(ts[i]->id);
+    size_t best_lo = (*best)[0];
     const Course* c = s.course(sug.course_id);
     sug.title = (c ? c->name : sug.course_id) + " · " + ts[best_lo]->subject;
     out.push_back(std::move(sug));

@@ -108,6 +108,7 @@ class DeskUi {
   void draw_tasks(Millis now, float width, float height);
   void draw_incidents(Millis now, float width, float height);
   void draw_review(Millis now);
+  void draw_sla_editor(Millis now);
   void run_sla_rule(Millis now);
   void handle_shortcuts(Millis now);
   void draw_kb_suggestions(const Ticket& t, Millis now);
@@ -232,6 +233,7 @@ class DeskUi {
   struct { std::string for_id, text; int cause = -1; } incident_review_;
   Error incident_error_;
   Millis sla_checked_at_ = 0;
+  struct { std::string text, for_stamp; Error error; } sla_edit_;
   // knowledge base: rebuilt when the supervisors' edits change; suggestions per ticket
   KnowledgeBase kb_;
   int64_t kb_built_ = -1;

@@ -438,6 +438,7 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
   error_line(incident_error_);
   ImGui::Separator();
   draw_review(now);
+  draw_sla_editor(now);
   ImGui::EndChild();
 }
 
@@ -463,6 +464,32 @@ void DeskUi::draw_review(Millis now) {
     }
     ImGui::TreePop();
   }
+}
+
+// Supervisors: the SLA policy — targets per channel × priority, business hours, holidays and
+// 调休 make-up days — edited as its JSON (docs/SLA.md), with the two presets one click away.
+void DeskUi::draw_sla_editor(Millis now) {
+  const State& s = desk_.state();
+  const Agent* me = s.agent(desk_.actor());
+  if (!me || me->role != Role::supervisor) return;
+  if (!ImGui::CollapsingHeader(lbl("sla.editor", "sla_editor").c_str())) return;
+  if (sla_edit_.for_stamp != s.sla_policy_by.op_id || sla_edit_.text.empty()) {
+    sla_edit_.text = sla_policy_to_json(s.sla_policy).dump(1);
+    sla_edit_.for_stamp = s.sla_policy_by.op_id;
+  }
+  ImGui::TextWrapped("%s", tr("sla.editor_help"));
+  if (ImGui::SmallButton(lbl("sla.preset_daily", "sla_preset_daily").c_str()))
+    sla_edit_.text = sla_policy_to_json(sla_default_policy()).dump(1);
+  ImGui::SameLine();
+  if (ImGui::SmallButton(lbl("sla.preset_weekdays", "sla_preset_weekdays").c_str()))
+    sla_edit_.text = sla_policy_to_json(sla_weekdays_policy()).dump(1);
+  ImGui::InputTextMultiline("##sla_json", &sla_edit_.text, ImVec2(-1, ImGui::GetFrameHeight() * 12));
+  if (ImGui::Button(lbl("sla.save", "sla_save").c_str())) {
+    auto j = nlohmann::json::parse(sla_edit_.text, nullptr, false);
+    if (j.is_discarded()) sla_edit_.error = {"bad_json", "policy", tr("sla.bad_json")};
+    else if (submit({{"type", "sla.set_policy"}, {"policy", j}}, now, &sla_edit_.error).ok) sla_edit_.text.clear();
+  }
+  error_line(sla_edit_.error);
 }
 
 // The SLA rule, run now and then: breaches become escalation Ops (the same on every desk).

@@ -151,6 +151,22 @@ try {
   await page.evaluate(() => window.edudesk.syncNow());
   await until(async () => { const s = await query(page, { type: 'sync' }); return s.pending === 0 && !s.busy; }, 'sync settled', 20000);
   check(true, 'every change reached the server');
+  // ---- a supervisor changes the SLA policy in the app: the weekdays preset (Mon–Fri 9–18)
+  const sctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { page: sp } = await openDesk(sctx, url + '?agent=a-zhaolei&password=edudesk');
+  await until(async () => (await query(sp, { type: 'counts' })).result.tickets >= 300, 'supervisor desk', 30000);
+  await click(sp, 'view_incidents');
+  await reveal(sp, 'sla_editor');
+  await click(sp, 'sla_editor');
+  await reveal(sp, 'sla_preset_weekdays');
+  await click(sp, 'sla_preset_weekdays');
+  await reveal(sp, 'sla_save');
+  await sp.screenshot({ path: join(OUT, 'workday-sla-editor.png') });
+  await click(sp, 'sla_save');
+  const pol = await until(async () => { const p = (await query(sp, { type: 'sla.policy' })).result; return p.op && p; }, 'the new SLA policy');
+  check(JSON.stringify(pol).includes('makeup_days') && pol.op, 'a supervisor sets the SLA policy (hours, holidays, 调休) in the app');
+  await sctx.close();
+
   // ---- practice mode: a sandbox with the ten situations, nothing synced, said on every screen
   const pctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const { page: pp, apiCalls } = await openDesk(pctx, url + '?agent=a-zhangwei&password=edudesk&practice=1');

@@ -395,3 +395,31 @@ TEST_CASE("no demo Op is stamped after the demo's end (a desk would carry its cl
     }
   }
 }
+
+TEST_CASE("the demo's burst of alike tickets is suggested whole at any time of day") {
+  for (int k = 0; k < 8; ++k) {
+    DemoOptions o = options();
+    o.end += k * 3 * 3600 * 1000LL;  // the demo's working hours fall differently against its end
+    State s;
+    Error e;
+    for (const Op& op : demo_ops(o)) apply(s, op, e);
+    auto sug = suggest_incidents(s, o.end);
+    INFO("end + " << 3 * k << " h");
+    REQUIRE_FALSE(sug.empty());
+    CHECK(sug[0].course_id == "k-python");
+    CHECK(sug[0].ticket_ids.size() >= 4);
+  }
+}
+
+TEST_CASE("the demo log applies in its own order at any time of day") {
+  for (int k = 0; k < 8; ++k) {
+    DemoOptions o = options();
+    o.end += k * 3 * 3600 * 1000LL;
+    State s;
+    Error e;
+    int refused = 0;
+    for (const Op& op : demo_ops(o)) refused += apply(s, op, e) != ApplyOutcome::applied;
+    INFO("end + " << 3 * k << " h: " << e.message);
+    CHECK(refused == 0);
+  }
+}
