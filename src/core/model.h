@@ -11,6 +11,9 @@
 namespace edudesk {
 
 using Millis = int64_t;
+constexpr Millis kMinuteMs = 60 * 1000;
+constexpr Millis kHourMs = 60 * kMinuteMs;
+constexpr Millis kDayMs = 24 * kHourMs;
 
 struct Agent {
   std::string id;

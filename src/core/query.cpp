@@ -26,21 +26,17 @@ const char* to_id(Queue q) {
 }
 
 namespace {
-bool is_open(const Ticket& t) {
-  return (t.status == Status::new_ || t.status == Status::open || t.status == Status::pending) && t.merged_into.empty();
-}
-
 bool in_queue(const State& s, const Ticket& t, const TicketFilter& f) {
   switch (f.queue) {
     case Queue::all: return true;
-    case Queue::mine: return t.assignee == f.me && is_open(t);
+    case Queue::mine: return t.assignee == f.me && ticket_open(t);
     case Queue::team: {
       const Agent* a = s.agent(f.me);
-      return is_open(t) && (!a || a->role == Role::supervisor || role_fits_tier(a->role, t.tier));
+      return ticket_open(t) && (!a || a->role == Role::supervisor || role_fits_tier(a->role, t.tier));
     }
-    case Queue::unassigned: return t.assignee.empty() && is_open(t);
+    case Queue::unassigned: return t.assignee.empty() && ticket_open(t);
     case Queue::breaching: {
-      if (!is_open(t)) return false;
+      if (!ticket_open(t)) return false;
       TicketSla sla = compute_sla(s.sla_policy, t, f.now);
       return sla.breached || sla.breaching_soon;
     }
@@ -94,7 +90,7 @@ std::vector<const Ticket*> list_tickets(const State& s, const TicketFilter& f, c
   std::unordered_map<const Ticket*, Millis> due;
   if (sort.key == SortKey::due)
     for (const Ticket* t : out) {
-      Millis d = is_open(*t) ? compute_sla(s.sla_policy, *t, f.now).next_due : 0;
+      Millis d = ticket_open(*t) ? compute_sla(s.sla_policy, *t, f.now).next_due : 0;
       due[t] = d > 0 ? d : INT64_MAX;
     }
   auto less = [&](const Ticket* a, const Ticket* b) -> bool {

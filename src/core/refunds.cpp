@@ -60,7 +60,6 @@ bool fail(Error& err, const char* code, const char* field, std::string msg) {
 }
 
 constexpr int64_t kMaxLessons = 100000;
-constexpr Millis kDay = 24LL * 3600 * 1000;
 
 Role role_of(const State& s, const std::string& agent_id) {
   const Agent* a = s.agent(agent_id);
@@ -462,7 +461,7 @@ bool check_goodwill(const State& s, const Op& op, Goodwill& g, Error& err) {
     if (a.coupon_limit_fen >= 0 && g.amount_fen > a.coupon_limit_fen)
       return fail(err, "above_authority", "amount_fen",
                   "a coupon of " + format_yuan(g.amount_fen) + " is above the limit " + format_yuan(a.coupon_limit_fen));
-    if (g.expires_at <= op.at || g.expires_at > op.at + 366 * kDay)
+    if (g.expires_at <= op.at || g.expires_at > op.at + 366 * kDayMs)
       return fail(err, "invalid_value", "expires_at", "a coupon expires within a year from now");
   } else {
     if (!read_int(op.data, "days", g.days, err, true) ||

@@ -13,9 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kMinuteMs = 60000;
-constexpr int64_t kHourMs = 60 * kMinuteMs;
-constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int64_t kWeekDays = 7;
 constexpr int64_t kMaxDurationMs = 366 * kDayMs;
 constexpr size_t kMaxDates = 2000;

@@ -13,9 +13,6 @@ namespace edudesk {
 
 namespace {
 using nlohmann::json;
-constexpr Millis kMinute = 60 * 1000;
-constexpr Millis kHour = 60 * kMinute;
-constexpr Millis kDay = 24 * kHour;
 
 bool fail(Error& err, const char* code, const char* field, std::string msg) {
   err = {code, field, std::move(msg)};
@@ -98,6 +95,16 @@ const char* const kResolutionCodes[] = {"remote_help",     "resource_reissued", 
                                         "duplicate_merged", "no_reply",         "not_an_issue", "other",
                                         nullptr};
 
+bool ticket_open(const Ticket& t) {
+  return (t.status == Status::new_ || t.status == Status::open || t.status == Status::pending) && t.merged_into.empty();
+}
+
+bool checklist_has(IncidentType type, const std::string& item) {
+  for (const char* x : incident_checklist(type))
+    if (item == x) return true;
+  return false;
+}
+
 bool is_complaint(Category c) { return c == Category::course_quality || c == Category::service_attitude; }
 
 const char* to_id(TaskKind k) {
@@ -154,7 +161,6 @@ int ladder_rank(Role r) {
     default: return -1;
   }
 }
-bool is_open_status(Status s) { return s == Status::new_ || s == Status::open || s == Status::pending; }
 }  // namespace
 
 std::optional<Role> tier_above(Role r) {
@@ -192,7 +198,7 @@ RouteReason route_tier(const State& s, Category c, const std::string& sub, Prior
   if (!customer_id.empty()) {
     int recent = 0;
     for (const Ticket& t : s.tickets)
-      if (t.customer_id == customer_id && now - t.created_at <= 30 * kDay) ++recent;
+      if (t.customer_id == customer_id && now - t.created_at <= 30 * kDayMs) ++recent;
     if (recent >= 2) return {Role::mid, "repeat_contact"};
   }
   return {Role::junior, "first_line"};
@@ -201,7 +207,7 @@ RouteReason route_tier(const State& s, Category c, const std::string& sub, Prior
 int open_load(const State& s, const std::string& agent_id) {
   int n = 0;
   for (const Ticket& t : s.tickets)
-    if (t.assignee == agent_id && is_open_status(t.status) && t.merged_into.empty()) ++n;
+    if (t.assignee == agent_id && ticket_open(t)) ++n;
   return n;
 }
 
@@ -226,7 +232,7 @@ std::string pick_agent(const State& s, Role tier, Category c, const std::string&
     auto it = at.find(t.assignee);
     if (it == at.end()) continue;
     Candidate& k = cands[it->second];
-    if (is_open_status(t.status) && t.merged_into.empty()) ++k.load;
+    if (ticket_open(t)) ++k.load;
     Millis given = t.assignee_by.entry < 0 ? t.created_at : t.assignee_by.stamp.hlc.ms;
     k.last = std::max(k.last, given);
   }
@@ -275,10 +281,10 @@ std::vector<Task> tasks_for(const State& s, const std::string& agent, Millis now
   }
   // Long tickets: a customer-visible update at least every 24 h (the mid-tier rule).
   for (const Ticket& tk : s.tickets) {
-    if (!is_open_status(tk.status) || !tk.merged_into.empty() || now - tk.created_at <= kDay) continue;
+    if (!ticket_open(tk) || now - tk.created_at <= kDayMs) continue;
     if (!mine(tk.assignee)) continue;
-    Millis due = last_public_update(tk) + kDay;
-    if (due - now > 4 * kHour) continue;  // shown from four hours before it is due
+    Millis due = last_public_update(tk) + kDayMs;
+    if (due - now > 4 * kHourMs) continue;  // shown from four hours before it is due
     Task t;
     t.id = "progress/" + tk.id + "/" + std::to_string(due);
     t.kind = TaskKind::progress_update;
@@ -288,7 +294,7 @@ std::vector<Task> tasks_for(const State& s, const std::string& agent, Millis now
     t.title = tk.subject;
     t.assignee = tk.assignee;
     t.due_at = due;
-    t.created_at = due - kDay;
+    t.created_at = due - kDayMs;
     add_derived(out, s, std::move(t), include_done);
   }
   // Classes: a reminder one hour before, a follow-up within 24 hours after (seed 002).
@@ -297,23 +303,23 @@ std::vector<Task> tasks_for(const State& s, const std::string& agent, Millis now
     for (const Order& o : s.orders)
       if (o.course_id == course_id && o.refunded_by.empty()) ++learners;
     for (Millis at : sched.sessions) {
-      if (at - kHour - now <= 24 * kHour && now <= at) {
+      if (at - kHourMs - now <= 24 * kHourMs && now <= at) {
         Task t;
         t.id = "class-reminder/" + course_id + "/" + std::to_string(at);
         t.kind = TaskKind::class_reminder;
         t.course_id = course_id;
         t.title = std::to_string(learners);
-        t.due_at = at - kHour;
-        t.created_at = at - 25 * kHour;
+        t.due_at = at - kHourMs;
+        t.created_at = at - 25 * kHourMs;
         add_derived(out, s, std::move(t), include_done);
       }
-      if (now >= at && now - at <= 3 * kDay) {
+      if (now >= at && now - at <= 3 * kDayMs) {
         Task t;
         t.id = "class-followup/" + course_id + "/" + std::to_string(at);
         t.kind = TaskKind::class_followup;
         t.course_id = course_id;
         t.title = std::to_string(learners);
-        t.due_at = at + kDay;
+        t.due_at = at + kDayMs;
         t.created_at = at;
         add_derived(out, s, std::move(t), include_done);
       }
@@ -321,14 +327,14 @@ std::vector<Task> tasks_for(const State& s, const std::string& agent, Millis now
   }
   // New enrolments: the learner notice with the 7-day cooling-off rule, within a day.
   for (const Order& o : s.orders) {
-    if (o.paid_at > now || now - o.paid_at > 7 * kDay) continue;
+    if (o.paid_at > now || now - o.paid_at > 7 * kDayMs) continue;
     Task t;
     t.id = "enrolment/" + o.id;
     t.kind = TaskKind::enrolment_notice;
     t.customer_id = o.customer_id;
     t.course_id = o.course_id;
     t.order_id = o.id;
-    t.due_at = o.paid_at + kDay;
+    t.due_at = o.paid_at + kDayMs;
     t.created_at = o.paid_at;
     add_derived(out, s, std::move(t), include_done);
   }
@@ -370,8 +376,8 @@ std::vector<IncidentSuggestion> suggest_incidents(const State& s, Millis now, Mi
   // Candidates: open tickets of the last two days with a course and no incident yet.
   std::unordered_map<std::string, std::vector<const Ticket*>> groups;
   for (const Ticket& t : s.tickets) {
-    if (!is_open_status(t.status) || t.course_id.empty() || !t.incident.empty() || !t.merged_into.empty()) continue;
-    if (now - t.created_at > 2 * kDay) continue;
+    if (!ticket_open(t) || t.course_id.empty() || !t.incident.empty()) continue;
+    if (now - t.created_at > 2 * kDayMs) continue;
     groups[t.course_id + "|" + to_id(t.category)].push_back(&t);
   }
   std::vector<IncidentSuggestion> out;
@@ -524,11 +530,8 @@ bool apply_incident_updated(State& s, const Op& op, Error& err) {
   auto it = s.incident_index.find(id);
   if (it == s.incident_index.end()) return fail(err, "not_found", "incident_id", "no incident " + id);
   Incident& inc = s.incidents[it->second];
-  if (!item.empty()) {
-    auto list = incident_checklist(inc.type);
-    if (std::find_if(list.begin(), list.end(), [&](const char* x) { return item == x; }) == list.end())
-      return fail(err, "invalid_value", "item", "'" + item + "' is not on the checklist of a " + to_id(inc.type) + " incident");
-  }
+  if (!item.empty() && !checklist_has(inc.type, item))
+    return fail(err, "invalid_value", "item", "'" + item + "' is not on the checklist of a " + to_id(inc.type) + " incident");
   if (!cause.empty() && !is_listed(kRootCauses, cause))
     return fail(err, "invalid_value", "root_cause", "'" + cause + "' is not a root cause");
   Stamp st = op.stamp();
@@ -632,7 +635,7 @@ std::map<std::string, std::string> template_vars(const State& s, const Ticket& t
     // the local (UTC+8) date and time, e.g. 11月25日 18:00
     Millis local = sla.resolution.due + s.sla_policy.utc_offset_minutes * 60000;
     std::string date = sla_format_date(sla_local_date(s.sla_policy, sla.resolution.due));  // YYYY-MM-DD
-    int64_t mins = ((local % kDay) + kDay) % kDay / 60000;
+    int64_t mins = ((local % kDayMs) + kDayMs) % kDayMs / 60000;
     char hm[8];
     std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(mins / 60), static_cast<int>(mins % 60));
     v["due"] = std::to_string(std::stoi(date.substr(5, 2))) + "月" + std::to_string(std::stoi(date.substr(8, 2))) + "日 " + hm;
@@ -646,7 +649,7 @@ std::vector<Op> sla_escalation_ops(const State& s, Millis now) {
   std::vector<Op> out;
   static const char* const kind_zh[] = {"首次响应", "解决", "进度更新"};
   for (const Ticket& t : s.tickets) {
-    if (!is_open_status(t.status) || !t.merged_into.empty()) continue;
+    if (!ticket_open(t)) continue;
     for (const SlaBreach& b : sla_breaches(s.sla_policy, t, now)) {
       std::string id = sla_op_id(b.key, "");
       if (s.applied_ops.count(id)) continue;
@@ -939,12 +942,9 @@ bool incident_update(const State& s, const std::string& type, const json& cmd, C
     d["root_cause"] = cause;
   }
   Op op = make_op(ctx, op_type::incident_updated, std::move(d));
-  if (type == "incident.check") {
-    auto list = incident_checklist(inc->type);
-    std::string item = op.data["item"];
-    if (std::find_if(list.begin(), list.end(), [&](const char* x) { return item == x; }) == list.end())
-      return fail(err, "invalid_value", "item", "'" + item + "' is not on the checklist of a " + to_id(inc->type) + " incident");
-  }
+  if (type == "incident.check" && !checklist_has(inc->type, op.data["item"].get<std::string>()))
+    return fail(err, "invalid_value", "item",
+                "'" + op.data["item"].get<std::string>() + "' is not on the checklist of a " + to_id(inc->type) + " incident");
   if (type == "incident.review" && !is_listed(kRootCauses, op.data["root_cause"].get<std::string>()))
     return fail(err, "invalid_value", "root_cause", "'" + op.data["root_cause"].get<std::string>() + "' is not a root cause");
   out.ops.push_back(std::move(op));
@@ -967,7 +967,7 @@ bool incident_resolve(const State& s, const json& cmd, Context& ctx, Decision& o
   out.ops.push_back(make_op(ctx, op_type::incident_updated, json{{"incident_id", inc->id}, {"status", "resolved"}}));
   int n = 0;
   for (const Ticket& t : s.tickets) {
-    if (t.incident != inc->id || !is_open_status(t.status) || !t.merged_into.empty()) continue;
+    if (t.incident != inc->id || !ticket_open(t)) continue;
     if (!reply.empty()) out.ops.push_back(make_op(ctx, op_type::ticket_replied, json{{"ticket_id", t.id}, {"text", reply}}));
     out.ops.push_back(make_op(ctx, op_type::status_set,
                               json{{"ticket_id", t.id}, {"status", "resolved"}, {"resolution", resolution},
@@ -976,7 +976,7 @@ bool incident_resolve(const State& s, const json& cmd, Context& ctx, Decision& o
     out.ops.push_back(make_op(ctx, op_type::task_created,
                               json{{"task_id", id}, {"kind", "callback"}, {"title", t.subject}, {"ticket_id", t.id},
                                    {"customer_id", t.customer_id}, {"assignee", t.assignee.empty() ? ctx.actor : t.assignee},
-                                   {"due_at", ctx.now + kDay}}));
+                                   {"due_at", ctx.now + kDayMs}}));
     ++n;
   }
   out.result["tickets_resolved"] = n;

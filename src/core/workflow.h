@@ -32,6 +32,8 @@ std::string guess_subcategory(Category c, const std::string& text);
 extern const char* const kResolutionCodes[];  // nullptr-terminated
 // Complaints (about a course, a teacher or the service) need a root cause to close.
 bool is_complaint(Category c);
+// Open: new, open or waiting on the customer, and not merged into another ticket.
+bool ticket_open(const Ticket& t);
 
 // ---- routing --------------------------------------------------------------------------
 // The tier a new ticket goes to: tech support for platform failures of P1/P2, seniors
@@ -63,6 +65,7 @@ std::vector<Task> tasks_for(const State& s, const std::string& agent, Millis now
 // ---- incidents -----------------------------------------------------------------------------
 // The response checklist of a type: item ids (i18n "checklist.<id>").
 std::vector<const char*> incident_checklist(IncidentType t);
+bool checklist_has(IncidentType t, const std::string& item);
 
 // Groups of open, incident-free tickets that look like one problem: the same course and
 // category, created within `window` of each other, with similar words. Each group has at

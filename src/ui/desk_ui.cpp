@@ -92,7 +92,7 @@ void DeskUi::draw(Millis now) {
   draw_status_line(now);
   run_sla_rule(now);
   handle_shortcuts(now);
-  draw_view_switch();
+  draw_view_switch(now);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
   auto draw_list = [&](float w, float h) {
@@ -171,7 +171,7 @@ Submitted DeskUi::submit(const nlohmann::json& cmd, Millis now, Error* error_out
 
 // [SECTION] top bar and status ----------------------------------------------------------
 // Tickets or refunds on the left; the refunds tab counts what waits for my approval.
-void DeskUi::draw_view_switch() {
+void DeskUi::draw_view_switch(Millis now) {
   const State& s = desk_.state();
   const Agent* me = s.agent(desk_.actor());
   int waiting = 0;
@@ -187,15 +187,12 @@ void DeskUi::draw_view_switch() {
   ImGui::SameLine();
   if (ImGui::RadioButton(lbl("view.surveys", "view_surveys").c_str(), view_ == View::surveys)) view_ = View::surveys;
   // My open tasks due by now, on the tab; incidents with the open ones and suggestions.
-  int due = 0;
-  if (me)
-    for (const Task& k : s.tasks)
-      due += k.assignee == me->id && !k.done && !k.cancelled && k.kind != TaskKind::sla_breach;
+  refresh_workday(now);
+  const int due = workday_.my_tasks;
   std::string tasks = std::string(tr("view.tasks")) + (due ? " (" + std::to_string(due) + ")" : "") + "###view_tasks";
   same_line_if_fits(ImGui::CalcTextSize(tasks.c_str()).x + 30);
   if (ImGui::RadioButton(tasks.c_str(), view_ == View::tasks)) view_ = View::tasks;
-  int open_incidents = 0;
-  for (const Incident& i : s.incidents) open_incidents += i.status == IncidentStatus::open || i.status == IncidentStatus::mitigating;
+  const int open_incidents = workday_.open_incidents;
   std::string incidents = std::string(tr("view.incidents")) + (open_incidents ? " (" + std::to_string(open_incidents) + ")" : "") + "###view_incidents";
   same_line_if_fits(ImGui::CalcTextSize(incidents.c_str()).x + 30);
   if (ImGui::RadioButton(incidents.c_str(), view_ == View::incidents)) view_ = View::incidents;

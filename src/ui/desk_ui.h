@@ -88,7 +88,7 @@ class DeskUi {
  private:
   void draw_top_bar(Millis now);
   void draw_status_line(Millis now);
-  void draw_view_switch();
+  void draw_view_switch(Millis now);
   void draw_sync_state(Millis now);
   void draw_inbox(Millis now, float width, float height);
   void draw_ticket(Millis now, float width, float height);
@@ -108,6 +108,7 @@ class DeskUi {
   void draw_tasks(Millis now, float width, float height);
   void draw_incidents(Millis now, float width, float height);
   void draw_review(Millis now);
+  void refresh_workday(Millis now);
   void draw_sla_editor(Millis now);
   void run_sla_rule(Millis now);
   void handle_shortcuts(Millis now);
@@ -226,9 +227,13 @@ class DeskUi {
   Millis tasks_at_ = 0;
   std::map<std::string, std::string> task_outcomes_;
   Error task_error_;
-  std::vector<IncidentSuggestion> suggestions_;
-  int64_t incident_revision_ = -1;
-  Millis incident_at_ = 0;
+  struct WorkdayCache {
+    int64_t revision = -1;
+    Millis at = 0;
+    std::vector<IncidentSuggestion> suggestions;
+    std::map<std::string, std::vector<size_t>> by_incident, review;  // indices into State::tickets
+    int my_tasks = 0, open_incidents = 0;
+  } workday_;
   std::string incident_open_, incident_reply_;
   struct { std::string for_id, text; int cause = -1; } incident_review_;
   Error incident_error_;

@@ -187,7 +187,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         ImGui::TextUnformatted(format_age(now - t.created_at).c_str());
         ImGui::TableNextColumn();
         // The next due of the ticket's SLA clocks: red when breached, amber when soon.
-        if (t.status != Status::resolved && t.status != Status::closed && t.merged_into.empty()) {
+        if (ticket_open(t)) {
           TicketSla sla = compute_sla(desk_.state().sla_policy, t, now);
           if (sla.breached) ImGui::TextColored(ImVec4(0.80f, 0.12f, 0.12f, 1), "%s", tr("sla.breached"));
           else if (sla.next_due > 0 && sla.next_due != kSlaNever)

@@ -17,7 +17,6 @@ namespace edudesk::ui {
 using nlohmann::json;
 
 namespace {
-constexpr Millis kDayMs = 24LL * 3600 * 1000;
 
 ImVec4 refund_color(RefundStatus s) {
   switch (s) {

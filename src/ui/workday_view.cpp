@@ -16,10 +16,6 @@
 namespace edudesk::ui {
 
 namespace {
-constexpr Millis kMinuteMs = 60 * 1000;
-constexpr Millis kHourMs = 60 * kMinuteMs;
-constexpr Millis kDayMs = 24 * kHourMs;
-
 const ImVec4 kRed(0.80f, 0.12f, 0.12f, 1), kAmber(0.80f, 0.48f, 0.02f, 1), kGreen(0.15f, 0.55f, 0.25f, 1);
 
 // "剩 2 小时 5 分" / "已超时 3 小时"
@@ -51,11 +47,6 @@ void clock_chip(const char* key, const SlaClock& c) {
     ImGui::SetTooltip("%s %s", tr("sla.due"), format_time(c.due).c_str());
 }
 
-const char* kind_key(TaskKind k) {
-  static std::string buf;
-  buf = std::string("task.kind.") + to_id(k);
-  return buf.c_str();
-}
 }  // namespace
 
 // The line under a ticket's header: tier, subcategory, incident, merge, SLA clocks, and
@@ -271,7 +262,7 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
     ImGui::PushID(k.id.c_str());
     ImGui::Separator();
     bool overdue = !k.done && !k.cancelled && k.due_at < now;
-    ImGui::TextColored(overdue ? kRed : ImVec4(0.20f, 0.35f, 0.60f, 1), "%s", tr(kind_key(k.kind)));
+    ImGui::TextColored(overdue ? kRed : ImVec4(0.20f, 0.35f, 0.60f, 1), "%s", tr_enum("task.kind", to_id(k.kind)));
     ImGui::SameLine();
     ImGui::TextDisabled("%s %s", tr("sla.due"), format_time(k.due_at).c_str());
     const Ticket* t = k.ticket_id.empty() ? nullptr : s.ticket(k.ticket_id);
@@ -324,16 +315,12 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
 void DeskUi::draw_incidents(Millis now, float width, float height) {
   ImGui::BeginChild("##incidents", ImVec2(width, height), false);
   const State& s = desk_.state();
-  if (incident_revision_ != s.revision || now - incident_at_ > 60 * 1000) {
-    suggestions_ = suggest_incidents(s, now);
-    incident_revision_ = s.revision;
-    incident_at_ = now;
-  }
+  refresh_workday(now);
   // Suggestions: alike tickets of one course, one click to group them.
-  if (!suggestions_.empty()) {
+  if (!workday_.suggestions.empty()) {
     ImGui::TextColored(kAmber, "%s", tr("incident.suggested"));
-    for (size_t i = 0; i < suggestions_.size(); ++i) {
-      const IncidentSuggestion& g = suggestions_[i];
+    for (size_t i = 0; i < workday_.suggestions.size(); ++i) {
+      const IncidentSuggestion& g = workday_.suggestions[i];
       ImGui::PushID(static_cast<int>(i));
       ImGui::BulletText(tr("incident.suggestion_line"), g.title.c_str(), static_cast<long long>(g.ticket_ids.size()));
       std::string numbers;
@@ -356,12 +343,9 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
   if (s.incidents.empty()) ImGui::TextDisabled("%s", tr("incident.none"));
   for (auto it = s.incidents.rbegin(); it != s.incidents.rend(); ++it) {
     const Incident& inc = *it;
-    int linked = 0, open_linked = 0;
-    for (const Ticket& t : s.tickets)
-      if (t.incident == inc.id) {
-        ++linked;
-        open_linked += t.status != Status::resolved && t.status != Status::closed;
-      }
+    const std::vector<size_t>& members = workday_.by_incident[inc.id];
+    int linked = static_cast<int>(members.size()), open_linked = 0;
+    for (size_t i : members) open_linked += ticket_open(s.tickets[i]);
     std::string head = std::string(tr_enum("incident_status", to_id(inc.status))) + " · " +
                        tr_enum("incident_type", to_id(inc.type)) + " · " + inc.title + " (" + std::to_string(linked) + ")###inc_" + inc.id;
     ImGui::SetNextItemOpen(incident_open_ == inc.id, incident_open_ == inc.id ? ImGuiCond_Always : ImGuiCond_Once);
@@ -372,8 +356,8 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
     ImGui::PushID(inc.id.c_str());
     ImGui::TextDisabled("%s %s", tr("ticket.created_at"), format_time(inc.created_at).c_str());
     // the tickets behind it
-    for (const Ticket& t : s.tickets) {
-      if (t.incident != inc.id) continue;
+    for (size_t i : members) {
+      const Ticket& t = s.tickets[i];
       std::string item = "#" + std::to_string(t.number) + " " + t.subject + " · " + tr_enum("status", to_id(t.status)) + "###inc_t_" + std::to_string(t.number);
       if (ImGui::Selectable(item.c_str(), selected_ == t.id)) selected_ = t.id;
     }
@@ -442,22 +426,43 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
   ImGui::EndChild();
 }
 
+// What the incidents view and the view switch read, from one pass over the tickets when the
+// desk changed (or a minute went by: suggestions and the review's week move with the clock),
+// never per frame.
+void DeskUi::refresh_workday(Millis now) {
+  const State& s = desk_.state();
+  if (workday_.revision == s.revision && now - workday_.at < 60 * 1000) return;
+  workday_ = {};
+  workday_.revision = s.revision;
+  workday_.at = now;
+  workday_.suggestions = suggest_incidents(s, now);
+  for (size_t i = 0; i < s.tickets.size(); ++i) {
+    const Ticket& t = s.tickets[i];
+    if (!t.incident.empty()) workday_.by_incident[t.incident].push_back(i);
+    if (t.status == Status::closed && now - t.updated_at <= 7 * kDayMs && t.merged_into.empty())
+      workday_.review[t.root_cause.empty() ? std::string("none") : t.root_cause].push_back(i);
+  }
+  const Agent* me = s.agent(desk_.actor());
+  for (const Task& k : s.tasks)
+    workday_.my_tasks += me && k.assignee == me->id && !k.done && !k.cancelled && k.kind != TaskKind::sla_breach;
+  for (const Incident& i : s.incidents)
+    workday_.open_incidents += i.status == IncidentStatus::open || i.status == IncidentStatus::mitigating;
+}
+
 // [SECTION] weekly review ---------------------------------------------------------------------------
 // Closed tickets of the last seven days by root cause, with their resolutions: the 复盘.
 void DeskUi::draw_review(Millis now) {
   const State& s = desk_.state();
   ImGui::TextUnformatted(tr("review.title"));
-  std::map<std::string, std::vector<const Ticket*>> by_cause;
-  for (const Ticket& t : s.tickets) {
-    if (t.status != Status::closed || now - t.updated_at > 7 * kDayMs || !t.merged_into.empty()) continue;
-    by_cause[t.root_cause.empty() ? std::string("none") : t.root_cause].push_back(&t);
-  }
+  refresh_workday(now);
+  const auto& by_cause = workday_.review;
   if (by_cause.empty()) ImGui::TextDisabled("%s", tr("review.none"));
   for (const auto& [cause, ts] : by_cause) {
     std::string head = std::string(cause == "none" ? tr("review.no_cause") : tr_enum("root_cause", cause.c_str())) + " (" +
                        std::to_string(ts.size()) + ")###review_" + cause;
     if (!ImGui::TreeNode(head.c_str())) continue;
-    for (const Ticket* t : ts) {
+    for (size_t i : ts) {
+      const Ticket* t = &s.tickets[i];
       std::string item = "#" + std::to_string(t->number) + " " + t->subject + " · " +
                          (t->resolution.empty() ? "" : tr_enum("resolution", t->resolution.c_str())) + "###rv_" + std::to_string(t->number);
       if (ImGui::Selectable(item.c_str(), selected_ == t->id)) selected_ = t->id;
@@ -609,11 +614,6 @@ void DeskUi::draw_kb_editor(Millis now) {
 // A assign to me, / search (only while no text field has the keyboard).
 void DeskUi::handle_shortcuts(Millis now) {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.InputQueueCharacters.Size == 0 && !ImGui::IsKeyPressed(ImGuiKey_J, false) && !ImGui::IsKeyPressed(ImGuiKey_K, false) &&
-      !ImGui::IsKeyPressed(ImGuiKey_Slash, false) && !ImGui::IsKeyPressed(ImGuiKey_N, false) &&
-      !ImGui::IsKeyPressed(ImGuiKey_R, false) && !ImGui::IsKeyPressed(ImGuiKey_E, false) &&
-      !ImGui::IsKeyPressed(ImGuiKey_C, false) && !ImGui::IsKeyPressed(ImGuiKey_A, false))
-    return;  // no shortcut key this frame
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
   const State& s = desk_.state();
   auto step = [&](int dir) {
@@ -639,11 +639,12 @@ void DeskUi::handle_shortcuts(Millis now) {
   const Ticket* t = selected_.empty() ? nullptr : s.ticket(selected_);
   if (!t) return;
   if (ImGui::IsKeyPressed(ImGuiKey_R, false)) focus_reply_ = true;
-  if (ImGui::IsKeyPressed(ImGuiKey_E, false)) escalate_form_.open_request = true;
-  if (ImGui::IsKeyPressed(ImGuiKey_C, false) && status_change_allowed(t->status, Status::closed)) open_closure(*t, Status::closed);
+  // a popup opens over the next frames: ask for them
+  if (ImGui::IsKeyPressed(ImGuiKey_E, false)) escalate_form_.open_request = true, frames_wanted_ = std::max(frames_wanted_, 2);
+  if (ImGui::IsKeyPressed(ImGuiKey_C, false) && status_change_allowed(t->status, Status::closed))
+    open_closure(*t, Status::closed), frames_wanted_ = std::max(frames_wanted_, 2);
   if (ImGui::IsKeyPressed(ImGuiKey_A, false) && t->assignee != desk_.actor())
     submit({{"type", "ticket.assign"}, {"ticket_id", t->id}, {"agent_id", desk_.actor()}}, now, &reply_error_);
-  frames_wanted_ = std::max(frames_wanted_, 2);
 }
 
 }  // namespace edudesk::ui

@@ -17,7 +17,6 @@ using namespace edudesk;
 
 namespace {
 
-constexpr Millis kDayMs = 24LL * 3600 * 1000;
 constexpr Millis kEnd = 1795000000000LL;  // 2026-11-18, a fixed "now"
 
 DemoOptions options(uint64_t seed = DemoOptions{}.seed) {

@@ -15,7 +15,6 @@ using namespace edudesk::test;
 using nlohmann::json;
 
 namespace {
-constexpr Millis kDayMs = 24LL * 3600 * 1000;
 
 // A desk with agents of every role, customer c-1 with order o-1 (¥2,980.00, 30
 // lessons, paid 10 days before kT0, 12 attended, books shipped for ¥120) and ticket t-1.
