@@ -9,6 +9,9 @@
 #      node (bench/search_bench.cpp, ≈ 30 s with the builds; docs/KB.md)
 #   `bench/run.sh analytics`: the ticket analytics benchmark alone (bench/analytics/run.sh,
 #      five engines over 100,000 and 1,000,000 tickets, writes bench/RESULTS.md)
+#   `bench/run.sh dashboard`: the dashboard benchmark alone (bench/dashboard/run.sh, a filter
+#      change and incremental updates over 100,000 and 1,000,000 tickets, native and WASM under
+#      node; writes the section "Dashboard" of bench/RESULTS.md)
 # Every run starts a fresh server on a fresh database in a temporary folder, is bounded
 # in count and time, and stops the server it started. Prints a table and writes it
 # to bench/results/latest.md. See bench/README.md. Settings (environment):
@@ -62,6 +65,10 @@ fi
 # ---- ticket analytics (bench/analytics/): five engines, writes bench/RESULTS.md ----
 if [ "${1:-}" = analytics ]; then
   exec bench/analytics/run.sh
+fi
+# ---- the supervisor's dashboard (bench/dashboard/): native and WASM, a section of bench/RESULTS.md ----
+if [ "${1:-}" = dashboard ]; then
+  exec bench/dashboard/run.sh
 fi
 
 # ---- build: the server and the libraries in build/native, then the load client ----

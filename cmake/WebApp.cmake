@@ -32,7 +32,7 @@ target_link_options(edudesk_web PRIVATE -Os)
 add_custom_command(TARGET edudesk_web POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/shell/index.html ${CMAKE_BINARY_DIR}/web/index.html
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/manifest.webmanifest ${CMAKE_SOURCE_DIR}/web/icon.svg
-          ${CMAKE_BINARY_DIR}/web/)
+          ${CMAKE_SOURCE_DIR}/web/embed.js ${CMAKE_SOURCE_DIR}/web/portal.html ${CMAKE_BINARY_DIR}/web/)
 
 set(FONT_OUT ${CMAKE_BINARY_DIR}/web/fonts/edudesk-sc.otf)
 set(FONT_SRC /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
@@ -49,7 +49,7 @@ add_dependencies(edudesk_web edudesk_font)
 set(WEB_OUT ${CMAKE_BINARY_DIR}/web)
 add_custom_command(TARGET edudesk_web POST_BUILD
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/gen_sw.py ${CMAKE_SOURCE_DIR}/web/sw.js.in ${WEB_OUT}/sw.js
-          ${WEB_OUT}/index.html ${WEB_OUT}/edudesk.js ${WEB_OUT}/edudesk.wasm ${FONT_OUT}
+          ${WEB_OUT}/index.html ${WEB_OUT}/edudesk.js ${WEB_OUT}/edudesk.wasm ${FONT_OUT} ${WEB_OUT}/embed.js
   COMMENT "Writing the service worker")
 
 # The survey statistics benchmark as WASM under node, like edudesk_unit_tests.js
@@ -68,6 +68,15 @@ target_compile_options(edudesk_analytics_bench PRIVATE -Wall -Wextra)
 target_link_options(edudesk_analytics_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
                     -sEXIT_RUNTIME=1 -sNODERAWFS=1)
 set_target_properties(edudesk_analytics_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
+
+# The dashboard benchmark as WASM under node (bench/dashboard/run.sh runs
+# node build/…/edudesk_dashboard_bench.js; NODERAWFS reads the CSV and /proc/self/status).
+add_executable(edudesk_dashboard_bench ${CMAKE_SOURCE_DIR}/bench/dashboard/dashboard_bench.cpp)
+target_link_libraries(edudesk_dashboard_bench PRIVATE edudesk_core)
+target_compile_options(edudesk_dashboard_bench PRIVATE -Wall -Wextra)
+target_link_options(edudesk_dashboard_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
+                    -sEXIT_RUNTIME=1 -sNODERAWFS=1)
+set_target_properties(edudesk_dashboard_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
 
 # The ticket search benchmark as WASM under node (bench/run.sh search runs
 # node build/wasm/edudesk_search_bench.js). Not built by default.

@@ -135,4 +135,11 @@ for (const e of engines) {
   out.push(`| ${NAMES[e] ?? e} | ${cells.join(' | ')} |`);
 }
 out.push('');
-writeFileSync(opts.out, out.join('\n'));
+// The dashboard benchmark's section (bench/dashboard/run.sh) lives in the same file: keep it.
+let kept = '';
+try {
+  const prev = readFileSync(opts.out, 'utf8');
+  const b = prev.indexOf('<!-- dashboard:begin'), e = prev.indexOf('<!-- dashboard:end -->');
+  if (b >= 0 && e > b) kept = '\n' + prev.slice(b, e + '<!-- dashboard:end -->'.length) + '\n';
+} catch {}
+writeFileSync(opts.out, out.join('\n') + kept);

@@ -817,19 +817,47 @@ class Generator {
     static const char* const kGenders[] = {"female", "male", "na"};
     static const char* const kJobs[] = {"student", "employee", "civil", "self", "parent", "other"};
     static const char* const kImprove[] = {"content", "teacher", "app", "service", "price", "schedule"};
+    // Most answers come from known learners (the portal knows who is signed in): the age fits
+    // who they are, and a dozen answer again weeks later with fewer study hours (churn signals).
+    std::map<std::string, Millis> first_ticket;
+    for (const Ticket& t : state_.tickets)
+      if (!first_ticket.count(t.customer_id)) first_ticket[t.customer_id] = t.created_at;
+    struct Answered { std::string customer; Millis at; int64_t hours; };
+    std::vector<Answered> answered;
     for (int i = 0; i < 120 && !customers_.empty(); ++i) {
       Millis at = start_ + rng.below(end_ - start_ - kHour);
       int64_t latent = rng.between(2, 5);
       auto item = [&]() { return clamp5(latent + rng.between(-1, 1)); };
-      json a{{"age_group", rng.pick(kAges)}, {"gender", rng.pick(kGenders)}, {"occupation", rng.pick(kJobs)},
+      const char* age = rng.pick(kAges);
+      int64_t hours = rng.between(1, 20);
+      std::string who;
+      const CustomerSeed& c = customers_[static_cast<size_t>(rng.below(static_cast<int64_t>(customers_.size())))];
+      if (i >= 108 && answered.size() > static_cast<size_t>(i - 108)) {
+        const Answered& before = answered[static_cast<size_t>(i - 108)];
+        if (before.at + 14 * kDay < end_ - kHour) {
+          who = before.customer;
+          at = before.at + 14 * kDay + rng.below(std::min<Millis>(end_ - kHour - before.at - 14 * kDay, 7 * kDay) + 1);
+          hours = std::max<int64_t>(1, before.hours / 3);
+        }
+      } else if (!c.id.empty() && rng.chance(85) && first_ticket.count(c.id) &&
+                 first_ticket[c.id] + kHour <= end_ - kHour) {  // they exist before they answer
+        who = c.id;
+        at = std::max(at, first_ticket[c.id] + kHour);
+        age = c.kind == kTeen ? "under_18" : c.kind == kParent ? (rng.chance(70) ? "35_44" : "45_plus") : age;
+        if (c.kind == kAdultLearner && std::string(age) == "under_18") age = "18_24";
+      }
+      if (!who.empty() && i < 108) answered.push_back({who, at, hours});
+      json a{{"age_group", age}, {"gender", rng.pick(kGenders)}, {"occupation", rng.pick(kJobs)},
              {"content", item()}, {"teacher", item()}, {"effect", item()}, {"platform", item()}, {"service", item()},
-             {"overall", item()}, {"hours", rng.between(1, 20)}};
+             {"overall", item()}, {"hours", hours}};
       if (rng.chance(70)) a["after_sales"] = item();
       if (rng.chance(90)) a["nps"] = std::max<int64_t>(0, std::min<int64_t>(10, latent * 2 + rng.between(-1, 1)));
       a["improve"] = json::array({rng.pick(kImprove)});
       if (rng.chance(35)) a["suggestion"] = latent >= 4 ? rng.pick(kGood) : rng.pick(kBad);
       Decision d;
-      command({{"type", "survey.respond"}, {"survey_id", "full"}, {"mode", "portal"}, {"answers", a}}, at, "system", d, &ids);
+      json cmd{{"type", "survey.respond"}, {"survey_id", "full"}, {"mode", "portal"}, {"answers", a}};
+      if (!who.empty()) cmd["customer_id"] = who;
+      command(cmd, at, "system", d, &ids);
     }
   }
 

@@ -295,7 +295,8 @@ bool run_query(const State& s, const json& q, Millis now, json& out, Error& err)
     if (!read_string(q, "agent_id", agent, err, limits::id, false) || !read_bool(q, "include_done", done, err)) return false;
     out = json::array();
     for (const Task& k : tasks_for(s, agent, now, done))
-      out.push_back({{"task_id", k.id}, {"kind", to_id(k.kind)}, {"ticket_id", k.ticket_id}, {"course_id", k.course_id},
+      out.push_back({{"task_id", k.id}, {"kind", to_id(k.kind)}, {"ticket_id", k.ticket_id}, {"customer_id", k.customer_id},
+                     {"course_id", k.course_id},
                      {"title", k.title}, {"assignee", k.assignee}, {"due_at", k.due_at}, {"derived", k.derived},
                      {"done", k.done}, {"cancelled", k.cancelled}, {"outcome", k.outcome}});
     return true;

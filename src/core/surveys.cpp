@@ -1,5 +1,7 @@
 #include "core/surveys.h"
 
+#include "core/report.h"
+
 #include <algorithm>
 #include <map>
 
@@ -99,8 +101,11 @@ bool apply_survey_responded(State& s, const Op& op, Error& err) {
   if (!read_string(op.data, "response_id", r.response_id, err, limits::id, true) ||
       !read_string(op.data, "version_op", r.version_op, err, limits::id, true) ||
       !read_string(op.data, "ticket_id", r.ticket_id, err, limits::id, false) ||
+      !read_string(op.data, "customer_id", r.customer_id, err, limits::id, false) ||
       !read_string(op.data, "mode", r.mode, err, 16, true))
     return false;
+  if (!r.customer_id.empty() && !s.customer(r.customer_id))
+    return fail(err, "not_found", "customer_id", "no customer " + r.customer_id);
   if (r.mode != "portal" && r.mode != "phone" && r.mode != "desk")
     return fail(err, "invalid_value", "mode", "mode is portal, phone or desk");
   const PublishedSurvey* v = s.survey_version(r.version_op);
@@ -246,8 +251,9 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
     return true;
   }
   if (type == "survey.respond") {
-    std::string survey_id, response_id, ticket_id, mode = "desk", version_op;
+    std::string survey_id, response_id, ticket_id, customer_id, mode = "desk", version_op;
     if (!read_string(cmd, "survey_id", survey_id, err, limits::id, true) ||
+        !read_string(cmd, "customer_id", customer_id, err, limits::id, false) ||
         !read_string(cmd, "response_id", response_id, err, limits::id, false) ||
         !read_string(cmd, "ticket_id", ticket_id, err, limits::id, false) ||
         !read_string(cmd, "mode", mode, err, 16, false) ||
@@ -258,11 +264,14 @@ bool decide_survey_command(const State& s, const std::string& type, const json& 
     const PublishedSurvey* v = version_op.empty() ? s.survey(survey_id) : s.survey_version(version_op);
     if (!v || v->schema.id != survey_id) return fail(err, "not_found", "survey_id", "no survey " + survey_id);
     if (!ticket_id.empty() && !s.ticket(ticket_id)) return fail(err, "not_found", "ticket_id", "no ticket " + ticket_id);
+    if (!customer_id.empty() && !s.customer(customer_id))
+      return fail(err, "not_found", "customer_id", "no customer " + customer_id);
     if (!present(cmd, "answers")) return fail(err, "missing_field", "answers", "'answers' is required");
     if (!validate_answers(v->schema, cmd["answers"], err)) return false;
     if (response_id.empty()) response_id = "resp-" + ctx.ids->next();
     json data{{"response_id", response_id}, {"version_op", v->op_id}, {"mode", mode}, {"answers", cmd["answers"]}};
     if (!ticket_id.empty()) data["ticket_id"] = ticket_id;
+    else if (!customer_id.empty()) data["customer_id"] = customer_id;  // a known learner's questionnaire
     Op op = make_op(ctx, op_type::survey_responded, std::move(data));
     out.result = {{"response_id", response_id}, {"version", v->schema.version}};
     out.ops.push_back(std::move(op));
@@ -441,12 +450,7 @@ json SurveyColumns::stats(const State& s, const SurveyFilter& f) const {
 }
 
 std::string survey_csv(const SurveySchema& s, const std::vector<ResponseRow>& rows) {
-  auto cell = [](const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string q = "\"";
-    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
+  auto cell = [](const std::string& v) { return csv_cell(v); };
   // Demographic segments are already question columns.
   std::vector<std::string> segments;
   for (const ResponseRow& r : rows)

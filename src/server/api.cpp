@@ -10,6 +10,7 @@
 
 #include "core/demo.h"
 #include "core/enums.h"
+#include "server/api_json.h"
 #include "server/crypto.h"
 #include "sync/protocol.h"
 
@@ -22,18 +23,6 @@ namespace limits = sync::limits;
 Millis now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-void reply(httplib::Response& res, int status, const json& j) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(dump(j), "application/json");
-}
-
-void fail(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  reply(res, status, {{"ok", false}, {"error", {{"code", code}, {"message", message}}}});
 }
 
 int status_for(const std::string& parse_code) {
@@ -158,6 +147,7 @@ bool SyncApi::open(bool demo, const std::string& demo_password, std::string& err
   sessions_.clear();
   for (auto& [hash, agent] : tokens) sessions_[hash] = agent;
   if (!log_.secret("survey_links", link_secret_, err)) return false;
+  if (!log_.secret("learner_tokens", learner_secret_, err)) return false;
   last_seq_ = service_.last_seq();
   return true;
 }
@@ -165,7 +155,8 @@ bool SyncApi::open(bool demo, const std::string& demo_password, std::string& err
 std::string SyncApi::route_of(const std::string& method, const std::string& path) {
   static const char* const kRoutes[] = {"/api/v1/login",  "/api/v1/push",    "/api/v1/pull",
                                         "/api/v1/health", "/api/v1/metrics", "/api/health",
-                                        "/api/v1/survey-link", "/api/v1/learner/open", "/api/v1/learner/answer"};
+                                        "/api/v1/survey-link", "/api/v1/learner/open", "/api/v1/learner/answer",
+                                        "/api/v1/learner-token", "/api/v1/learner/request", "/api/v1/learner/tickets"};
   for (const char* r : kRoutes)
     if (path == r) return r;
   if (path.rfind("/api/", 0) == 0) return "/api/other";
@@ -330,16 +321,6 @@ std::string SyncApi::link_key(const std::string& send_id) const {
   return hmac_sha256_hex(link_secret_, "survey-link:" + send_id).substr(0, 32);
 }
 
-namespace {
-bool parse_body(const httplib::Request& req, httplib::Response& res, json& j) {
-  if (req.body.size() > 256 * 1024) return fail(res, 413, "too_large", "the body is too large"), false;
-  if (sync::json_depth(req.body) > limits::max_json_depth) return fail(res, 400, "too_deep", "the JSON nests too deep"), false;
-  j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail(res, 400, "bad_json", "the body is not a JSON object"), false;
-  return true;
-}
-}  // namespace
-
 void SyncApi::survey_link(const httplib::Request& req, httplib::Response& res) {
   std::string agent_id;
   if (!authenticate(req, res, agent_id)) return;
@@ -482,6 +463,11 @@ void SyncApi::install(httplib::Server& svr) {
   svr.Post("/api/v1/learner/open", [this](const httplib::Request& req, httplib::Response& res) { learner_open(req, res); });
   svr.Post("/api/v1/learner/answer",
            [this](const httplib::Request& req, httplib::Response& res) { learner_answer(req, res); });
+  svr.Post("/api/v1/learner-token", [this](const httplib::Request& req, httplib::Response& res) { learner_token(req, res); });
+  svr.Post("/api/v1/learner/request",
+           [this](const httplib::Request& req, httplib::Response& res) { learner_request(req, res); });
+  svr.Get("/api/v1/learner/tickets",
+          [this](const httplib::Request& req, httplib::Response& res) { learner_tickets(req, res); });
 }
 
 std::string utc_now() {

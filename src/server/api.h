@@ -61,6 +61,15 @@ class SyncApi {
   void survey_link(const httplib::Request& req, httplib::Response& res);
   void learner_open(const httplib::Request& req, httplib::Response& res);
   void learner_answer(const httplib::Request& req, httplib::Response& res);
+  // The course portal (issue 8, learner_api.cpp): an agent (the portal's service account)
+  // asks for a learner token bound to one customer; with it the learner submits requests
+  // and follows their own tickets (public messages only), and nothing else.
+  void learner_token(const httplib::Request& req, httplib::Response& res);
+  void learner_request(const httplib::Request& req, httplib::Response& res);
+  void learner_tickets(const httplib::Request& req, httplib::Response& res);
+  // The customer behind the request's learner token; fills a 401/403 and returns false otherwise.
+  bool authenticate_learner(const httplib::Request& req, httplib::Response& res, std::string& customer_id);
+  std::string sign_learner_token(const std::string& customer_id, int64_t expires_at) const;
   // The send behind {send_id, key}; fills a 403/404 and returns nullptr otherwise (holds mu_).
   const SurveySend* learner_send(const nlohmann::json& body, httplib::Response& res);
   std::string link_key(const std::string& send_id) const;
@@ -83,7 +92,8 @@ class SyncApi {
   bool created_demo_accounts_ = false;
   std::chrono::steady_clock::time_point started_;
   Metrics metrics_;
-  std::string link_secret_;  // the key of survey links (secrets table)
+  std::string link_secret_;     // the key of survey links (secrets table)
+  std::string learner_secret_;  // the key of learner tokens (secrets table; a new one revokes all)
   // the payment worker
   sync::PaymentProvider* provider_ = nullptr;
   std::thread payer_;

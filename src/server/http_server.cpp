@@ -44,6 +44,30 @@ const char* error_code_for(int status) {
 
 int serve(const ServeOptions& opt) {
   namespace fs = std::filesystem;
+  // Who may frame the desk: its own pages and the configured portals (docs/API.md, embedding).
+  std::string ancestors = "frame-ancestors 'self'";
+  {
+    std::string list = opt.embed_origins;
+    for (char& c : list)
+      if (c == ',') c = ' ';
+    size_t i = 0;
+    while (i < list.size()) {
+      size_t j = list.find(' ', i);
+      if (j == std::string::npos) j = list.size();
+      std::string o = list.substr(i, j - i);
+      i = j + 1;
+      if (o.empty()) continue;
+      bool ok = (o.rfind("https://", 0) == 0 || o.rfind("http://", 0) == 0) && o.size() < 256 && o.back() != '/';
+      for (char c : o)
+        if (c == ';' || c == '\'' || c == '"' || static_cast<unsigned char>(c) < 0x21) ok = false;
+      if (!ok) {
+        std::fprintf(stderr, "edudesk serve: --embed-origins: '%s' is not an origin like https://portal.example\n",
+                     o.c_str());
+        return 2;
+      }
+      ancestors += " " + o;
+    }
+  }
   if (!fs::exists(fs::path(opt.web_dir) / "index.html") || !fs::exists(fs::path(opt.web_dir) / "edudesk.wasm")) {
     std::fprintf(stderr, "edudesk serve: no built web app in '%s' (run scripts/build.sh, or pass --web DIR)\n",
                  opt.web_dir.c_str());
@@ -100,8 +124,9 @@ int serve(const ServeOptions& opt) {
   svr.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
   svr.set_mount_point("/", opt.web_dir);
   // The app shell must revalidate so a new build is picked up; hashed assets come later.
-  svr.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+  svr.set_file_request_handler([ancestors](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-cache");
+    res.set_header("Content-Security-Policy", ancestors);
   });
   // A little above the push limit: bodies beyond it are answered 413 without being
   // kept in memory; the push handler enforces the exact limit.

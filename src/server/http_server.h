@@ -15,6 +15,10 @@ struct ServeOptions {
   std::string demo_password = "edudesk"; // the password of every demo account (when they are created)
   int64_t max_db_mb = 0;                 // > 0: writes beyond this size fail like a full disk (503)
   int64_t fake_pay_fail = 0;             // the demo payment provider fails its first N requests (tests)
+  // Origins of course portals that may frame the desk (embed.js), separated by spaces or
+  // commas; the web app is served with CSP frame-ancestors 'self' and these, so no other
+  // site can frame it (and so set the embedded desk's message allow-list).
+  std::string embed_origins;
 };
 
 // Blocks until SIGINT/SIGTERM; finishes in-flight requests before returning.

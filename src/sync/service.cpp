@@ -205,6 +205,10 @@ bool SyncService::append(const Op& op_in, PushResult& r, std::string& err) {
   }
   last_seq_ = p.seq;
   seq_of_[op.id] = p.seq;
+  if (op.type == op_type::ticket_created) {  // a learner's request: its number is taken
+    const Ticket* t = state_.ticket(op.data.value("ticket_id", ""));
+    if (t) number_owner_[t->number] = t->id;
+  }
   r.verdict = Verdict::accepted;
   r.seq = p.seq;
   return true;

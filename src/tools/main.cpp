@@ -24,9 +24,11 @@ int usage(FILE* to) {
                "usage:\n"
                "  edudesk serve [--host H] [--port N] [--db FILE] [--web DIR] [--quiet]\n"
                "                [--no-demo] [--demo-password P] [--max-db-mb N] [--fake-pay-fail N]\n"
+               "                [--embed-origins 'https://portal.example …']\n"
                "      serves the web app and the sync API /api/v1 (docs/SYNC.md); default 127.0.0.1:8080 and\n"
                "      ./edudesk.sqlite (env EDUDESK_HOST, EDUDESK_PORT, EDUDESK_DB). An empty database is seeded\n"
                "      with the demo desk and an account per demo agent, password 'edudesk', unless --no-demo.\n"
+               "      Only its own pages and the --embed-origins (env EDUDESK_EMBED_ORIGINS) may frame the desk.\n"
                "  edudesk demo --out FILE [--seed N] [--end MS] [--tickets N]\n"
                "      writes the seeded demo desk as JSON lines, one Op per line\n"
                "  edudesk refund-quote\n"
@@ -311,6 +313,7 @@ int cmd_serve(int argc, char** argv) {
   }
   if (const char* h = std::getenv("EDUDESK_HOST"); h && *h) opt.host = h;
   if (const char* d = std::getenv("EDUDESK_DB"); d && *d) opt.db = d;
+  if (const char* o = std::getenv("EDUDESK_EMBED_ORIGINS"); o && *o) opt.embed_origins = o;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     bool has_val = i + 1 < argc;
@@ -319,6 +322,7 @@ int cmd_serve(int argc, char** argv) {
     else if (a == "--db" && has_val && *argv[i + 1]) opt.db = argv[++i];
     else if (a == "--web" && has_val) opt.web_dir = argv[++i];
     else if (a == "--quiet") opt.quiet = true;
+    else if (a == "--embed-origins" && has_val) opt.embed_origins = argv[++i];
     else if (a == "--no-demo") opt.demo = false;
     else if (a == "--demo-password" && has_val && *argv[i + 1]) opt.demo_password = argv[++i];
     else if (a == "--fake-pay-fail" && has_val && parse_int(argv[++i], v) && v >= 0) opt.fake_pay_fail = v;

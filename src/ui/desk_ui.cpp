@@ -77,7 +77,8 @@ void DeskUi::draw(Millis now) {
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   draw_top_bar(now);
   if (learner_mode_) {
-    draw_learner(now);
+    if (portal_mode_) draw_portal(now);
+    else draw_learner(now);
     ImGui::End();
     return;
   }
@@ -95,6 +96,9 @@ void DeskUi::draw(Millis now) {
   draw_view_switch(now);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
+  if (view_ == View::dashboard && (selected_.empty() || !desk_.state().ticket(selected_))) {
+    draw_dashboard(now, avail.x, avail.y);  // the whole width: a ticket opened from it leaves it
+  } else {
   auto draw_list = [&](float w, float h) {
     if (view_ == View::refunds) draw_refunds(now, w, h);
     else if (view_ == View::surveys) draw_surveys(now, w, h);
@@ -110,6 +114,7 @@ void DeskUi::draw(Millis now) {
     draw_list(list_w, avail.y);
     ImGui::SameLine();
     draw_ticket(now, avail.x - list_w - ImGui::GetStyle().ItemSpacing.x, avail.y);
+  }
   }
   draw_new_ticket(now);
   ImGui::End();
@@ -127,6 +132,7 @@ void DeskUi::draw(Millis now) {
                       : view_ == View::surveys ? "#/surveys"
                       : view_ == View::tasks   ? "#/tasks"
                       : view_ == View::incidents ? "#/incidents"
+                      : view_ == View::dashboard ? "#/dashboard"
                                                : "#/";
   if (route != route_ && pending_route_.empty()) {
     route_ = route;
@@ -154,6 +160,7 @@ void DeskUi::navigate(std::string route) {
             : route == "#/surveys"   ? View::surveys
             : route == "#/tasks"     ? View::tasks
             : route == "#/incidents" ? View::incidents
+            : route == "#/dashboard" ? View::dashboard
                                      : View::tickets;
   }
   route_ = route;
@@ -196,6 +203,11 @@ void DeskUi::draw_view_switch(Millis now) {
   std::string incidents = std::string(tr("view.incidents")) + (open_incidents ? " (" + std::to_string(open_incidents) + ")" : "") + "###view_incidents";
   same_line_if_fits(ImGui::CalcTextSize(incidents.c_str()).x + 30);
   if (ImGui::RadioButton(incidents.c_str(), view_ == View::incidents)) view_ = View::incidents;
+  same_line_if_fits(ImGui::CalcTextSize(tr("view.dashboard")).x + 30);
+  if (ImGui::RadioButton(lbl("view.dashboard", "view_dashboard").c_str(), view_ == View::dashboard)) {
+    view_ = View::dashboard;
+    selected_.clear();
+  }
 }
 
 void DeskUi::draw_top_bar(Millis now) {

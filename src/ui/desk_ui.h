@@ -12,6 +12,8 @@
 #include "app/i18n.h"
 #include "app/sync_driver.h"
 #include "core/classify.h"
+#include "core/dashboard.h"
+#include "core/report.h"
 #include "core/query.h"
 #include "core/refunds.h"
 #include "core/surveys.h"
@@ -67,6 +69,22 @@ class DeskUi {
   void learner_opened(const nlohmann::json& open);
   void learner_status(const std::string& code, const std::string& detail);
   std::function<void(const std::string& body)> on_learner_submit;
+  // The course portal (issue 8, portal_view.cpp). Learner mode for the portal's signed-in
+  // learner (also set_learner_mode): submit a request, follow their own requests, answer a
+  // survey, nothing of the desk. The platform hands over /api/v1/learner/tickets (or the
+  // copy kept offline) and the state of the last request ("saved", "sent", "refused",
+  // "unauthorized"); the portal's prefill fills the form.
+  void set_portal_mode() { portal_mode_ = true; }
+  void portal_tickets(const nlohmann::json& list);
+  void portal_request_status(const std::string& code, const nlohmann::json& detail);
+  void portal_prefill(const nlohmann::json& prefill);  // {subject, text, order_id, course_id, course_name}
+  void portal_open(const std::string& ticket_id);      // shows that request's conversation
+  const std::string& portal_survey_ticket() const { return portal_.survey_ticket; }
+  std::function<void(const std::string& request_json)> on_portal_submit;
+  std::function<void(const std::string& send_id, const std::string& key)> on_portal_survey;
+  // The embedded agent desk: the portal's createTicket opens the new-ticket form prefilled
+  // ({name, phone, order_id, course_id, subject, text}; the customer found by phone).
+  void open_new_ticket(const nlohmann::json& prefill);
   // An agent asks the server for a survey send's learner link (the platform copies it to
   // the clipboard); the answer comes back through survey_link_ready (url, or "" and why).
   std::function<void(const std::string& send_id)> on_survey_link;
@@ -102,6 +120,7 @@ class DeskUi {
   void draw_ticket_surveys(const Ticket& t, Millis now);
   void draw_survey_designer(const PublishedSurvey& cur, Millis now);
   void draw_learner(Millis now);
+  void draw_portal(Millis now);  // portal_view.cpp
   void draw_ticket_workflow(const Ticket& t, Millis now);  // workday_view.cpp
   void draw_closure_popup(const Ticket& t, Millis now);
   void open_closure(const Ticket& t, Status to);
@@ -114,6 +133,11 @@ class DeskUi {
   void handle_shortcuts(Millis now);
   void draw_kb_suggestions(const Ticket& t, Millis now);
   void draw_kb_editor(Millis now);
+  void draw_dashboard(Millis now, float width, float height);  // dashboard_view.cpp
+  AnalyticsFilter dashboard_filter(Millis now);
+  void refresh_dashboard(Millis now);
+  void dashboard_pick(const DashboardPick& p, std::string label);
+  void download_table(const ReportTable& t);
   // Submits a Command; `error_out` gets its error, or is cleared on success.
   Submitted submit(const nlohmann::json& cmd, Millis now, Error* error_out);
   void refresh_rows(Millis now);
@@ -131,6 +155,16 @@ class DeskUi {
     nlohmann::json answers = nlohmann::json::object();
     Error error;
   } learner_;
+  bool portal_mode_ = false;
+  struct PortalView {
+    nlohmann::json list;  // {tickets:[…], pending:[…], offline}
+    std::string subject, text, order_id, course_id, course_name;
+    std::string status;    // of the last request: "", "saved", "sent", "refused", "unauthorized"
+    nlohmann::json detail;
+    std::string open_once;     // a request to open (once) on the next frame
+    std::string survey_ticket;  // the ticket whose survey is open ("" = the list)
+    Error error;
+  } portal_;
   Phase phase_ = Phase::starting;
   std::string phase_message_;
 
@@ -162,7 +196,7 @@ class DeskUi {
   Error reply_error_;
 
   // which list the left side shows: the tickets or the refunds queue
-  enum class View { tickets, refunds, surveys, tasks, incidents } view_ = View::tickets;
+  enum class View { tickets, refunds, surveys, tasks, incidents, dashboard } view_ = View::tickets;
   bool open_refund_tab_ = false;  // the next ticket drawn opens on its refund tab
 
   // refund tab, refunds queue and policy editor (refund_view.cpp)
@@ -246,6 +280,35 @@ class DeskUi {
   std::vector<size_t> kb_suggested_;
   struct { bool open = false; std::string id, title, body, keywords; int category = 5; Error error; } kb_edit_;
   bool focus_reply_ = false, focus_search_ = false;
+
+  // the dashboard (dashboard_view.cpp): columns in step with the State, the aggregates of
+  // the chosen range and filters, what was clicked
+  struct DashboardView {
+    int range = 1;  // 7, 30, 90 days, custom
+    std::string from, to, range_error;
+    int category = -1, channel = -1, tier = -1;
+    std::string agent, course;
+    bool by_category = false;
+    DashboardColumns columns;
+    DashboardAggregator agg;
+    bool computed = false;
+    double last_full_ms = 0, last_update_ms = 0;
+    size_t last_update_rows = 0;
+    Millis finished_at = 0;
+    DashboardKpis kpis;
+    std::vector<HotSpot> hot;
+    std::vector<CourseRefunds> refunds;
+    double refund_average = 0;
+    std::vector<GroupRow> agent_rows, tier_rows;
+    CustomerInsights customers;
+    int64_t customers_revision = -1;
+    int churn_selected = -1;
+    DashboardPick pick;
+    std::string pick_label;
+    std::vector<size_t> pick_rows;
+    bool picked = false, scroll_to_pick = false;
+    Error error;
+  } dash_;
 
   // new ticket form; its classifier learns from the agents' category corrections
   LearningClassifier classifier_;

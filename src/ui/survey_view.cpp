@@ -696,8 +696,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   if (ImGui::BeginTabBar("##survey_tabs")) {
     std::string t1 = lbl("survey.tab_questions", "survey_tab_questions"), t2 = lbl("survey.tab_cross", "survey_tab_cross"),
                 t3 = lbl("survey.tab_corr", "survey_tab_corr");
-    bool q_open = ImGui::BeginTabItem(t1.c_str());
-    widgets_note_last(t1.c_str());
+    bool q_open = begin_tab_item(t1);
     if (q_open) {
       ImGui::BeginChild("##survey_questions", ImVec2(0, 0), false);
       for (const Question* q : cur->schema.all_questions()) {
@@ -726,8 +725,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    bool c_open = ImGui::BeginTabItem(t2.c_str());
-    widgets_note_last(t2.c_str());
+    bool c_open = begin_tab_item(t2);
     if (c_open) {
       // Cross analysis: means per group and the chi-square test, for one segment.
       std::vector<std::string> segments;
@@ -780,8 +778,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       }
       ImGui::EndTabItem();
     }
-    bool r_open = ImGui::BeginTabItem(t3.c_str());
-    widgets_note_last(t3.c_str());
+    bool r_open = begin_tab_item(t3);
     if (r_open) {
       // The correlation heat map of the numeric items (Pearson; Spearman on hover).
       std::vector<const Question*> items;
@@ -814,8 +811,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       ImGui::EndTabItem();
     }
     std::string t4 = lbl("survey.tab_design", "survey_tab_design");
-    bool d_open = ImGui::BeginTabItem(t4.c_str());
-    widgets_note_last(t4.c_str());
+    bool d_open = begin_tab_item(t4);
     if (d_open) {
       draw_survey_designer(*cur, now);
       ImGui::EndTabItem();

@@ -174,10 +174,7 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::EndChild();
     return;
   }
-  // (tab items give the test-engine hook no label of their own: noted here)
-  std::string conversation_tab = lbl("ticket.tab_conversation", "tab_conversation");
-  bool conversation = ImGui::BeginTabItem(conversation_tab.c_str());
-  widgets_note_last(conversation_tab.c_str());
+  bool conversation = begin_tab_item(lbl("ticket.tab_conversation", "tab_conversation"));
   if (conversation) {
     draw_conversation(*t, now);
     ImGui::EndTabItem();
@@ -189,17 +186,14 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
                             (open_refunds ? " (" + std::to_string(open_refunds) + ")" : "") + "###tab_refunds";
   ImGuiTabItemFlags refund_flags = open_refund_tab_ ? ImGuiTabItemFlags_SetSelected : 0;
   open_refund_tab_ = false;
-  bool refunds = ImGui::BeginTabItem(refunds_tab.c_str(), nullptr, refund_flags);
-  widgets_note_last(refunds_tab.c_str());
+  bool refunds = begin_tab_item(refunds_tab, refund_flags);
   if (refunds) {
     ImGui::BeginChild("##refund_tab", ImVec2(0, 0), false);
     draw_refund_panel(*t, now);
     ImGui::EndChild();
     ImGui::EndTabItem();
   }
-  std::string surveys_tab = lbl("ticket.tab_surveys", "tab_surveys");
-  bool surveys = ImGui::BeginTabItem(surveys_tab.c_str());
-  widgets_note_last(surveys_tab.c_str());
+  bool surveys = begin_tab_item(lbl("ticket.tab_surveys", "tab_surveys"));
   if (surveys) {
     ImGui::BeginChild("##survey_tab", ImVec2(0, 0), false);
     draw_ticket_surveys(*t, now);

@@ -12,6 +12,12 @@ bool begin_combo(const char* label, const char* preview) {
   return open;
 }
 
+bool begin_tab_item(const std::string& label, int flags) {
+  bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+  widgets_note_last(label.c_str());
+  return open;
+}
+
 void same_line_if_fits(float width) {
   float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
   if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();

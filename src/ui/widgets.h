@@ -17,6 +17,10 @@ bool enum_combo(const char* label, const char* group, const E (&all)[N], int& in
 // ImGui::BeginCombo that also shows up in widgets() under `label`'s id.
 bool begin_combo(const char* label, const char* preview);
 
+// ImGui::BeginTabItem that also shows up in widgets() under `label`'s id (tab items give the
+// test-engine hook no label of their own).
+bool begin_tab_item(const std::string& label, int flags = 0);
+
 // SameLine() when an item `width` wide still fits on this line, else a new line.
 void same_line_if_fits(float width);
 

@@ -88,8 +88,15 @@ EM_JS(void, js_learner_start, (const char* sid_c, const char* key_c), {
     }
     flush();
   })();
-  window.addEventListener('online', flush);
-  setInterval(flush, 5000);
+  // One timer for every survey opened in this page (the portal's learner may open several).
+  const F = Module.edudeskLearnerFlushers = Module.edudeskLearnerFlushers || {};
+  const first = Object.keys(F).length === 0;
+  F[sid] = flush;
+  if (first) {
+    const all = () => Object.keys(F).forEach((k) => F[k]());
+    window.addEventListener('online', all);
+    setInterval(all, 5000);
+  }
 });
 
 EM_JS(void, js_learner_submit, (const char* body), { Module.edudeskLearnerSubmit(UTF8ToString(body)); });

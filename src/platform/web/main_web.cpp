@@ -12,9 +12,11 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "platform/backend.h"
+#include "platform/web/embed_web.h"
 #include "platform/web/http_web.h"
 #include "platform/web/learner_web.h"
 #include "platform/web/page_api.h"
+#include "platform/web/portal_web.h"
 #include "platform/web/storage_web.h"
 #include "platform/web/tabs_web.h"
 #include "core/demo.h"
@@ -36,9 +38,117 @@ struct App {
 };
 App* g_app = nullptr;
 
+// The embedding portal (issue 8): a ticket it asked to open that has not been pulled yet,
+// the bearer token it passed, and whether the learner just sent a survey (to tell it so).
+std::string g_open_pending;
+int64_t g_open_revision = -1;
+std::string g_embed_token;
+bool g_survey_submitted = false;
+
+// Opens the ticket the portal named (id or number) once it is here; asks the server
+// for it when it is not (a learner's request made a moment ago on the server).
+void try_open_pending(bool ask_server) {
+  if (g_open_pending.empty() || !g_app->ui) return;
+  const State& s = g_app->desk->state();
+  if (!ask_server && s.revision == g_open_revision) return;
+  g_open_revision = s.revision;
+  const Ticket* t = s.ticket(g_open_pending);
+  char* end = nullptr;
+  long long n = std::strtoll(g_open_pending.c_str(), &end, 10);
+  if (!t && end && *end == 0 && n > 0) t = s.ticket_by_number(n);
+  if (t) {
+    std::string route = "#/ticket/" + std::to_string(t->number);
+    g_app->ui->navigate(route);
+    if (g_app->ui->on_navigate) g_app->ui->on_navigate(route);  // the address bar follows
+    g_open_pending.clear();
+    platform::request_redraw();
+  } else if (ask_server && g_app->driver) {
+    g_app->driver->sync_now(platform::now_ms());
+  }
+}
+
+// Fields of what the portal or the network sent, read without throwing (no exceptions here).
+std::string str_field(const nlohmann::json& j, const char* key) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return j.is_object() && it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+int64_t int_field(const nlohmann::json& j, const char* key) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return j.is_object() && it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string message_id(const nlohmann::json& m) {
+  auto it = m.find("id");
+  if (it == m.end()) it = m.find("ticket_id");
+  if (it == m.end()) return "";
+  if (it->is_string()) return it->get<std::string>().substr(0, 64);
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return "";
+}
+
+// The learner's view inside a course portal: their requests and surveys, nothing of the desk.
+void start_portal_learner(const platform::EmbedParams& embed) {
+  App& app = *g_app;
+  app.ui->set_learner_mode();
+  app.ui->set_portal_mode();
+  app.ui->set_phase(ui::Phase::ready);
+  platform::install_learner_page_api();
+  app.ui->on_portal_submit = [](const std::string& body) { platform::portal_submit(body); };
+  app.ui->on_learner_submit = [](const std::string& body) {
+    g_survey_submitted = true;
+    platform::learner_submit(body);
+  };
+  app.ui->on_portal_survey = [](const std::string& send_id, const std::string& key) {
+    platform::learner_start(
+        send_id, key,
+        [](const std::string& open) {
+          g_app->ui->learner_opened(nlohmann::json::parse(open, nullptr, false));
+          platform::request_redraw();
+        },
+        [](const std::string& code, const std::string& detail) {
+          g_app->ui->learner_status(code, detail);
+          if (code == "sent" && g_survey_submitted) {
+            g_survey_submitted = false;
+            platform::embed_post("edudesk.surveyAnswered", {{"ticket_id", g_app->ui->portal_survey_ticket()}});
+            platform::portal_refresh();
+          }
+          platform::request_redraw();
+        });
+  };
+  platform::embed_install([](const nlohmann::json& m) {
+    std::string type = str_field(m, "type");
+    if (type == "edudesk.createTicket") g_app->ui->portal_prefill(m);
+    else if (type == "edudesk.openTicket") g_app->ui->portal_open(message_id(m));
+    platform::request_redraw();
+  });
+  if (embed.learner_token.empty()) {
+    app.ui->portal_request_status("unauthorized", nlohmann::json::object());
+  } else {
+    platform::portal_start(
+        embed.learner_token,
+        [](const std::string& list) {
+          g_app->ui->portal_tickets(nlohmann::json::parse(list, nullptr, false));
+          platform::request_redraw();
+        },
+        [](const std::string& code, const std::string& detail) {
+          g_app->ui->portal_request_status(code, nlohmann::json::parse(detail, nullptr, false));
+          platform::request_redraw();
+        },
+        [](const std::string& created) {
+          auto c = nlohmann::json::parse(created, nullptr, false);
+          if (!c.is_object()) return;
+          platform::embed_post("edudesk.ticketCreated", {{"id", str_field(c, "ticket_id")},
+                                                          {"number", int_field(c, "number")},
+                                                          {"request_id", str_field(c, "request_id")}});
+        });
+  }
+  platform::embed_ready();
+}
+
 void frame() {
   App& app = *g_app;
   Millis now = platform::now_ms();
+  try_open_pending(false);
   if (app.driver && !app.practice && app.ui->phase() == ui::Phase::ready && platform::is_leader()) app.driver->tick(now);
   if (app.awaiting_first_pull) {
     const SyncStatus& st = app.driver->status();
@@ -250,6 +360,15 @@ int main() {
   });
   js_fetch_font("fonts/edudesk-sc.otf");
 
+  // Inside a course portal (web/embed.js): the learner's view, or the desk with the
+  // portal's messages.
+  platform::EmbedParams embed = platform::embed_params();
+  if (embed.mode == "learner") {
+    start_portal_learner(embed);
+    emscripten_set_main_loop(frame, 0, 0);
+    return 0;
+  }
+  g_embed_token = embed.token;
   // A survey link: only that survey, answered by the learner; the desk is never opened.
   std::string learner = platform::learner_params();
   if (!learner.empty()) {
@@ -305,6 +424,18 @@ int main() {
       });
 
   platform::install_page_api(*app.desk, *app.driver);
+  // The portal's messages: open a ticket, or the new-ticket form prefilled. Taken once the
+  // desk is ready (mark_ready), in the order they came.
+  platform::embed_install([](const nlohmann::json& m) {
+    std::string type = str_field(m, "type");
+    if (type == "edudesk.openTicket") {
+      g_open_pending = message_id(m);
+      try_open_pending(true);
+    } else if (type == "edudesk.createTicket") {
+      g_app->ui->open_new_ticket(m);
+    }
+    platform::request_redraw();
+  });
   platform::on_store_result([](int64_t batch, bool ok, const std::string& err) {
     g_app->desk->on_stored(batch, ok, err);
     platform::request_redraw();
@@ -313,6 +444,15 @@ int main() {
   // What became durable here, the other tabs learn; the marker outside IndexedDB
   // remembers that this browser holds a desk (to notice an eviction).
   app.desk->on_durable = [](const StoreBatch& b) {
+    // The portal hears of tickets made and surveys answered here, once they are durable.
+    if (b.local)
+      for (const Op& op : b.ops) {
+        if (op.type == op_type::ticket_created)
+          platform::embed_post("edudesk.ticketCreated", {{"id", op.data.value("ticket_id", "")},
+                                                          {"number", op.data.value("number", int64_t{0})}});
+        else if (op.type == op_type::survey_responded)
+          platform::embed_post("edudesk.surveyAnswered", {{"ticket_id", op.data.value("ticket_id", "")}});
+      }
     if (!b.ops.empty()) {
       platform::PeerMessage m;
       m.kind = b.local ? platform::PeerMessage::Kind::local : platform::PeerMessage::Kind::pulled;
@@ -330,7 +470,7 @@ int main() {
       platform::mark_ready(false, r.error.c_str());
     } else {
       a.desk->load(r.restored);
-      a.driver->set_token(r.token);
+      a.driver->set_token(g_embed_token.empty() ? r.token : g_embed_token);  // the portal's sign-in wins
       int64_t lost = 0;
       if (r.restored.ops.empty() && platform::store_was_wiped(lost)) a.ui->set_store_wiped(lost);
       a.ui->set_phase(ui::Phase::ready);

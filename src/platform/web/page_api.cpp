@@ -6,6 +6,7 @@
 
 #include "core/query.h"
 #include "platform/backend.h"
+#include "platform/web/embed_web.h"
 #include "ui/widget_registry.h"
 
 namespace edudesk::platform {
@@ -70,6 +71,8 @@ EM_JS(void, js_install_learner_page_api, (), {
     ready: Promise.resolve(true),
     widgets() { return JSON.parse(Module.ccall('edudesk_api_widgets', 'string', [], [])); },
     learner() { return Module.edudeskLearner || { status: 'starting', detail: "" }; },
+    // The portal's learner (mode=learner): {status, detail, tickets, offline, pendingCount}.
+    portal() { return Module.edudeskPortal || null; },
   };
 });
 
@@ -141,6 +144,7 @@ void install_learner_page_api() { js_install_learner_page_api(); }
 void mark_ready(bool ok, const char* reason) {
   g_ready = ok;
   js_page_api_ready(ok ? 1 : 0, reason);
+  if (ok) embed_ready();  // an embedding portal's messages are taken from now on
 }
 
 void page_api_batch_done(int64_t batch, bool ok, const std::string& message) {
