@@ -52,6 +52,16 @@ add_custom_command(TARGET edudesk_web POST_BUILD
           ${WEB_OUT}/index.html ${WEB_OUT}/edudesk.js ${WEB_OUT}/edudesk.wasm ${FONT_OUT} ${WEB_OUT}/embed.js
   COMMENT "Writing the service worker")
 
+# The download budget (issue 8), measured and printed on every build: what a first visit
+# fetches before the first interactive frame (page, JS, WASM, service worker, manifest, icon)
+# at most 1.5 MB and the fonts fetched after it at most 2.5 MB, gzip-compressed; over budget
+# fails the build. It also writes the .br/.gz siblings `edudesk serve` sends.
+add_custom_target(edudesk_web_budget ALL
+  COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/scripts/web_budget.py --web ${WEB_OUT}
+          --json ${CMAKE_BINARY_DIR}/web_budget.json
+  USES_TERMINAL VERBATIM)
+add_dependencies(edudesk_web_budget edudesk_web edudesk_font)
+
 # The survey statistics benchmark as WASM under node, like edudesk_unit_tests.js
 # (bench/run.sh runs it: node build/wasm/edudesk_survey_bench.js). Not built by default.
 add_executable(edudesk_survey_bench ${CMAKE_SOURCE_DIR}/bench/survey_stats_bench.cpp)

@@ -18,19 +18,31 @@ bool Desk::apply_one(const Op& op) {
 }
 
 void Desk::load(const Restored& r) {
-  std::unordered_map<std::string, const RejectedRecord*> refused;
-  for (const RejectedRecord& rec : r.rejected) refused[rec.id] = &rec;
-  std::unordered_set<std::string> outbox(r.outbox.begin(), r.outbox.end());
-  for (const Op& op : r.ops) {
-    auto it = refused.find(op.id);
-    if (it != refused.end()) {  // refused by the server: kept for the agent, not in the State
-      rejected_.push_back({op, it->second->code, it->second->reason});
-      continue;
-    }
-    apply_one(op);
-    if (outbox.count(op.id)) sync_.enqueue(op);
-  }
+  load_begin(r);
+  load_end();
+}
+
+void Desk::load_begin(const Restored& r) {
+  load_refused_.clear();
+  for (const RejectedRecord& rec : r.rejected) load_refused_[rec.id] = rec;
+  load_outbox_ = std::unordered_set<std::string>(r.outbox.begin(), r.outbox.end());
   sync_.set_cursor(r.cursor);
+  for (const Op& op : r.ops) load_op(op);
+}
+
+void Desk::load_op(const Op& op) {
+  auto it = load_refused_.find(op.id);
+  if (it != load_refused_.end()) {  // refused by the server: kept for the agent, not in the State
+    rejected_.push_back({op, it->second.code, it->second.reason});
+    return;
+  }
+  apply_one(op);
+  if (!load_outbox_.empty() && load_outbox_.count(op.id)) sync_.enqueue(op);
+}
+
+void Desk::load_end() {
+  load_refused_.clear();
+  load_outbox_.clear();
 }
 
 Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -44,6 +45,12 @@ class Desk {
   // Replays what the store held. Ops the core refuses are counted (load_rejected)
   // and kept out of the State, never dropped from storage.
   void load(const Restored& r);
+  // The same a page at a time, for a log too large to hold twice (the browser streams it from
+  // IndexedDB): load_begin takes the outbox, the refused and the cursor (and r.ops, if any),
+  // load_op each stored Op in arrival order, load_end finishes.
+  void load_begin(const Restored& r);
+  void load_op(const Op& op);
+  void load_end();
 
   void sign_in(std::string agent_id) { actor_ = std::move(agent_id); }
   const std::string& actor() const { return actor_; }
@@ -111,6 +118,8 @@ class Desk {
   std::map<std::string, RejectedRecord> refused_early_;  // refused before this tab saw the Op
   std::string storage_error_;
   int64_t load_rejected_ = 0;
+  std::unordered_map<std::string, RejectedRecord> load_refused_;  // while loading
+  std::unordered_set<std::string> load_outbox_;
 };
 
 }  // namespace edudesk

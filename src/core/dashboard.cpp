@@ -130,15 +130,9 @@ void radix_sort_high(std::vector<uint64_t>& v) {
 
 }  // namespace
 
-uint8_t DashRow::hour_week() const {
-  const int64_t local = created_s + kUtc8;
-  // The usual case without 64-bit division: `day` is the local day of created_s.
-  const int64_t in_day = local - int64_t{day} * kDay;
-  if (in_day >= 0 && in_day < kDay && day >= -3)
-    return static_cast<uint8_t>((day + 3) % 7 * 24 + static_cast<int32_t>(in_day) / 3600);
-  const int64_t hour = ((local % kDay) + kDay) % kDay / 3600;
-  const int64_t weekday = ((int64_t{day} + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
-  return static_cast<uint8_t>(weekday * 24 + hour);
+void DashRow::set_created(int64_t unix_s) {
+  day = analytics_day(unix_s);
+  sod = static_cast<int32_t>(unix_s + kUtc8 - int64_t{day} * kDay);
 }
 
 // ---- columns -------------------------------------------------------------------------------------
@@ -176,8 +170,7 @@ void DashboardColumns::build_side_tables(const State& s) {
 
 DashRow DashboardColumns::facts(const State& s, const Ticket& t, Millis now) {
   DashRow r;
-  r.created_s = t.created_at / 1000;
-  r.day = analytics_day(r.created_s);
+  r.set_created(t.created_at / 1000);
   r.frt_s = t.first_response_at > 0 ? clamp_s(t.first_response_at - t.created_at) : -1;
   r.category = static_cast<uint8_t>(t.category);
   r.priority = static_cast<uint8_t>(t.priority);
@@ -221,14 +214,13 @@ DashRow DashboardColumns::facts(const State& s, const Ticket& t, Millis now) {
     r.nps = x.nps;
     if (x.refunds > 0) {
       r.refund = 1;
-      r.refund_fen = x.refund_fen;
+      r.refund_fen = static_cast<int32_t>(std::min<int64_t>(x.refund_fen, INT32_MAX));
       r.refund_reason = x.reason;
       if (x.root_cause != kNoCode) r.root_cause = x.root_cause;
     }
   }
   r.agent = agents_.code_of(t.assignee.empty() ? std::string_view("-") : std::string_view(t.assignee));
   r.course = courses_.code_of(t.course_id.empty() ? std::string_view("-") : std::string_view(t.course_id));
-  r.customer = customers_.code_of(t.customer_id);
   return r;
 }
 
@@ -277,8 +269,7 @@ void DashboardColumns::load(const TicketColumns& t) {
   ticket_ids_.resize(t.size());
   for (size_t i = 0; i < t.size(); ++i) {
     DashRow& r = rows_[i];
-    r.created_s = t.created_at()[i];
-    r.day = t.day()[i];
+    r.set_created(t.created_at()[i]);
     r.frt_s = t.first_response_s()[i];
     r.resolve_s = t.resolve_s()[i];
     r.category = t.category()[i];
@@ -289,7 +280,7 @@ void DashboardColumns::load(const TicketColumns& t) {
     r.frt_target_s = sla_target_s(static_cast<Priority>(r.priority));
     r.res_target_s = r.frt_target_s * 12;
     r.open = r.resolve_s < 0 ? 1 : 0;
-    r.refund_fen = t.refund_fen()[i];
+    r.refund_fen = static_cast<int32_t>(std::min<int64_t>(t.refund_fen()[i], INT32_MAX));
     r.refund = r.refund_fen > 0 ? 1 : 0;
     r.agent = agents_.code_of(t.agents().value(t.agent()[i]));
     r.course = courses_.code_of(t.courses().value(t.course()[i]));
@@ -388,7 +379,7 @@ void add_period(PeriodStats& p, const DashRow& r, int sign, bool bulk, bool time
     if (r.frt_target_s < 0 || r.frt_s <= r.frt_target_s) p.frt_met += sign;
     else p.frt_late += sign;
   } else if (r.frt_target_s >= 0 && r.open) {
-    bag(p.frt_due, static_cast<int32_t>(std::min<int64_t>(r.created_s + r.frt_target_s, INT32_MAX)));
+    bag(p.frt_due, static_cast<int32_t>(std::min<int64_t>(r.created_s() + r.frt_target_s, INT32_MAX)));
   }
   if (r.resolve_s >= 0) {
     p.resolved += sign;
@@ -396,7 +387,7 @@ void add_period(PeriodStats& p, const DashRow& r, int sign, bool bulk, bool time
     if (r.res_target_s < 0 || r.resolve_s <= r.res_target_s) p.res_met += sign;
     else p.res_late += sign;
   } else if (r.res_target_s >= 0 && r.open) {
-    bag(p.res_due, static_cast<int32_t>(std::min<int64_t>(r.created_s + r.res_target_s, INT32_MAX)));
+    bag(p.res_due, static_cast<int32_t>(std::min<int64_t>(r.created_s() + r.res_target_s, INT32_MAX)));
   }
   if (r.csat > 0) {
     p.csat_n += sign;
@@ -449,8 +440,8 @@ void DashboardAggregator::add(const DashboardColumns&, const DashRow& r, int sig
   if (!keeps(r)) return;
   const bool bulk = false;
   if (r.open) {
-    if (sign > 0) backlog_created.insert(static_cast<int32_t>(std::min<int64_t>(r.created_s, INT32_MAX)));
-    else backlog_created.erase(static_cast<int32_t>(std::min<int64_t>(r.created_s, INT32_MAX)));
+    if (sign > 0) backlog_created.insert(static_cast<int32_t>(std::min<int64_t>(r.created_s(), INT32_MAX)));
+    else backlog_created.erase(static_cast<int32_t>(std::min<int64_t>(r.created_s(), INT32_MAX)));
   }
   const int32_t len = days();
   if (r.day >= from_ - kBaselineDays && r.day <= to_) {
@@ -480,6 +471,7 @@ void DashboardAggregator::add(const DashboardColumns&, const DashRow& r, int sig
       c.root_causes[r.root_cause] += sign;
   } else if (r.day >= from_ - len && r.day < from_) {
     add_period(prev, r, sign, bulk);
+    prev_day[static_cast<size_t>(r.day - (from_ - len))] += sign;
   }
 }
 
@@ -502,6 +494,7 @@ void DashboardAggregator::compute(const DashboardColumns& c, const AnalyticsFilt
   }
   const int32_t len = days();
   day_channel.assign(static_cast<size_t>(len), {});
+  prev_day.assign(static_cast<size_t>(len), 0);
   day_category.assign(static_cast<size_t>(len), {});
   // One pass. The hot loop tests the cheap byte filters first and pushes into bags unsorted.
   // Agents, courses and (course, category) series are gathered in arrays indexed by their
@@ -526,7 +519,7 @@ void DashboardAggregator::compute(const DashboardColumns& c, const AnalyticsFilt
   };
   for (const DashRow& r : c.rows()) {
     if (!keeps(r)) continue;
-    if (r.open) backlog_created.push(static_cast<int32_t>(std::min<int64_t>(r.created_s, INT32_MAX)));
+    if (r.open) backlog_created.push(static_cast<int32_t>(std::min<int64_t>(r.created_s(), INT32_MAX)));
     if (r.day < lowest || r.day > to_) continue;
     if (r.day >= base_from) {
       const uint32_t key = r.course * 8 + r.category;
@@ -569,6 +562,7 @@ void DashboardAggregator::compute(const DashboardColumns& c, const AnalyticsFilt
       if (r.root_cause < cs.root_causes.size() && (r.refund || complaint)) ++cs.root_causes[r.root_cause];
     } else if (r.day >= prev_from) {
       add_period(prev, r, 1, true);
+      ++prev_day[static_cast<size_t>(r.day - prev_from)];
     }
   }
   radix_sort_high(frt_items);
@@ -823,7 +817,7 @@ std::vector<size_t> dashboard_rows(const DashboardColumns& c, const AnalyticsFil
     out.push_back(i);
   }
   // newest first (rows are in arrival order, which a sync can make differ from creation)
-  std::stable_sort(out.begin(), out.end(), [&](size_t a, size_t b) { return c.row(a).created_s > c.row(b).created_s; });
+  std::stable_sort(out.begin(), out.end(), [&](size_t a, size_t b) { return c.row(a).created_s() > c.row(b).created_s(); });
   if (out.size() > limit) out.resize(limit);
   return out;
 }

@@ -27,9 +27,9 @@ namespace edudesk {
 constexpr uint8_t kNoCode = 0xFF;
 
 // What the dashboard knows of one ticket beyond TicketFacts (plain numbers: one row).
-struct DashRow {
+struct DashRow {  // 48 bytes: a filter change reads every row, so every byte counts
   int32_t day = 0;            // analytics day (UTC+8) of creation
-  int64_t created_s = 0;      // unix seconds
+  int32_t sod = 0;            // its second within that local day, 0 … 86399
   int32_t frt_s = -1;         // seconds to the first public reply; -1 none
   int32_t resolve_s = -1;     // seconds to resolution; -1 unresolved
   int32_t frt_target_s = -1;  // the SLA's first-response due − creation (wall seconds); -1 no clock
@@ -43,10 +43,13 @@ struct DashRow {
   uint8_t refund = 0;         // 1: a refund approved or paid on it
   uint8_t refund_reason = kNoCode;  // RefundReason of that refund
   uint8_t root_cause = kNoCode;     // index in kRootCauses: the refund review's, else the closure's
-  uint32_t agent = 0, course = 0, customer = 0;  // dictionary codes
-  int64_t refund_fen = 0;
-  uint8_t hour_week() const;  // weekday (Monday 0) × 24 + hour, UTC+8
+  uint32_t agent = 0, course = 0;   // dictionary codes
+  int32_t refund_fen = 0;     // refunded on the ticket (≤ ¥21 million)
+  int64_t created_s() const { return int64_t{day} * 86400 + sod - 8 * 3600; }  // unix seconds
+  void set_created(int64_t unix_s);
+  uint8_t hour_week() const { return static_cast<uint8_t>((((day + 3) % 7 + 7) % 7) * 24 + sod / 3600); }
 };
+static_assert(sizeof(DashRow) == 48, "DashRow stays 48 bytes");
 
 class DashboardColumns {
  public:
@@ -70,10 +73,9 @@ class DashboardColumns {
   const DashRow& row(size_t i) const { return rows_[i]; }
   const std::vector<DashRow>& rows() const { return rows_; }
   const std::string& ticket_id(size_t i) const { return ticket_ids_[i]; }
-  // Dictionaries: agents, courses, customers (code → id).
+  // Dictionaries: agents, courses (code → id).
   const StringDictionary& agents() const { return agents_; }
   const StringDictionary& courses() const { return courses_; }
-  const StringDictionary& customers() const { return customers_; }
   bool day_range(int32_t& first, int32_t& last) const;
   int64_t revision() const { return revision_; }
 
@@ -83,7 +85,7 @@ class DashboardColumns {
   std::vector<DashRow> rows_;
   std::vector<std::string> ticket_ids_;
   std::vector<uint64_t> fingerprints_;
-  StringDictionary agents_, courses_, customers_;
+  StringDictionary agents_, courses_;
   int64_t revision_ = -1;  // the State revision last synced
   std::string policy_stamp_;
   // per sync: the refunds and CSAT answers by ticket
@@ -171,6 +173,7 @@ class DashboardAggregator {
   PeriodStats cur, prev;
   // per day of the current period [from_day + i]: tickets by channel and by category
   std::vector<std::array<int32_t, 6>> day_channel, day_category;
+  std::vector<int32_t> prev_day;  // tickets per day of the previous period, day i ↔ day i of this one
   std::array<int64_t, 168> hour_week{};          // weekday × 24 + hour
   std::array<int64_t, kResolveBins> resolve_hist{};
   std::array<int64_t, kFrtBins> frt_hist{};

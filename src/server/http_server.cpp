@@ -10,8 +10,11 @@
 #include <csignal>
 #include <thread>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +41,35 @@ const char* error_code_for(int status) {
     case 414: return "uri_too_long";
     case 415: return "unsupported_encoding";
     default: return status >= 500 ? "server_error" : "error";
+  }
+}
+
+// The WASM and the fonts are types httplib does not compress on the fly: the build writes
+// their brotli and gzip siblings (scripts/web_budget.py), sent here to browsers that accept
+// them, while newer than the file they stand for (issue 8's download budget).
+void send_precompressed(const std::filesystem::path& web, const httplib::Request& req, httplib::Response& res) {
+  namespace fs = std::filesystem;
+  const std::string& p = req.path;
+  auto ends = [&](const char* ext) { size_t n = std::strlen(ext); return p.size() > n && p.compare(p.size() - n, n, ext) == 0; };
+  if (!(ends(".wasm") || ends(".otf")) || req.has_header("Range") || p.find("..") != std::string::npos) return;
+  const std::string accept = req.get_header_value("Accept-Encoding");
+  std::error_code ec;
+  const fs::path src = web / p.substr(1);
+  const auto src_time = fs::last_write_time(src, ec);
+  if (ec) return;
+  for (const auto& [token, ext] : {std::pair<const char*, const char*>{"br", ".br"}, {"gzip", ".gz"}}) {
+    if (accept.find(token) == std::string::npos) continue;
+    fs::path sib = src;
+    sib += ext;
+    const auto sib_time = fs::last_write_time(sib, ec);
+    if (ec || sib_time < src_time) continue;
+    std::ifstream in(sib, std::ios::binary);
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) continue;
+    res.body = std::move(body);
+    res.set_header("Content-Encoding", token);
+    res.set_header("Vary", "Accept-Encoding");
+    return;
   }
 }
 }  // namespace
@@ -124,9 +156,10 @@ int serve(const ServeOptions& opt) {
   svr.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
   svr.set_mount_point("/", opt.web_dir);
   // The app shell must revalidate so a new build is picked up; hashed assets come later.
-  svr.set_file_request_handler([ancestors](const httplib::Request&, httplib::Response& res) {
+  svr.set_file_request_handler([ancestors, web = fs::path(opt.web_dir)](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("Content-Security-Policy", ancestors);
+    send_precompressed(web, req, res);
   });
   // A little above the push limit: bodies beyond it are answered 413 without being
   // kept in memory; the push handler enforces the exact limit.

@@ -100,7 +100,7 @@ int draw_table(const char* id, const ReportTable& t, const std::function<void(co
   ImGui::PushID(id);
   ImGui::TextUnformatted(t.title.c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton(lbl("dash.export_csv", (std::string("csv_") + id).c_str()).c_str())) download(t);
+  if (small_button(lbl("dash.export_csv", (std::string("csv_") + id).c_str()).c_str())) download(t);
   int clicked = -1;
   const int cols = static_cast<int>(t.header.size());
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp |
@@ -392,9 +392,9 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
   for (const CourseRefunds& r : dash_.refunds) {
     std::string reasons, causes;
     for (auto [i, n] : r.reasons)
-      reasons += (reasons.empty() ? "" : "、") + std::string(tr_enum("refund_reason", to_id(kRefundReasons[i]))) + " " + std::to_string(n);
+      reasons += (reasons.empty() ? "" : tr("punct.list_sep")) + std::string(tr_enum("refund_reason", to_id(kRefundReasons[i]))) + " " + std::to_string(n);
     for (auto [i, n] : r.root_causes)
-      causes += (causes.empty() ? "" : "、") + std::string(tr_enum("root_cause", kRootCauses[i])) + " " + std::to_string(n);
+      causes += (causes.empty() ? "" : tr("punct.list_sep")) + std::string(tr_enum("root_cause", kRootCauses[i])) + " " + std::to_string(n);
     refunds_t.rows.push_back({course_name(s, dash_.columns.courses().value(r.course)), std::to_string(r.tickets),
                               std::to_string(r.refunds), dash_pct(r.rate), avg > 0 ? fmt("×%.2f", r.ratio) : "—",
                               format_yuan(r.refund_fen), reasons, causes});
@@ -442,7 +442,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
     const CustomerFacts& c = ci.customers[i];
     const Customer* who = s.customer(c.customer_id);
     std::string risks;
-    for (const std::string& r : c.risks) risks += (risks.empty() ? "" : "、") + std::string(tr(("churn." + r).c_str()));
+    for (const std::string& r : c.risks) risks += (risks.empty() ? "" : tr("punct.list_sep")) + std::string(tr(("churn." + r).c_str()));
     churn_t.rows.push_back({who ? who->name : c.customer_id, std::to_string(c.risk_score), risks, format_yuan(c.spent_fen),
                             std::to_string(c.tickets), c.csat_mean >= 0 ? fmt("%.1f", c.csat_mean) : "—",
                             c.study_hours >= 0 ? fmt("%.0f", c.study_hours) : "—",
@@ -456,9 +456,12 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
       ImGui::SameLine();
       charts::legend(dash_.by_category ? category_series : channel_series);
       // the previous period's daily total as a line over the bars, day for day
-      std::vector<double> prev_line;
+      std::vector<double> prev_line(g.prev_day.begin(), g.prev_day.end());
+      ImGui::SameLine(0, 14);
+      ImGui::TextDisabled("%s", tr("dash.prev_line"));
       charts::Hit hit = charts::stacked_bars("dash_volume", days, dash_.by_category ? by_category : by_channel,
-                                             dash_.by_category ? category_series : channel_series, 190, tr("dash.unit.tickets"));
+                                             dash_.by_category ? category_series : channel_series, 190, tr("dash.unit.tickets"),
+                                             prev_line, tr("dash.prev_line_tip"));
       if (hit.x >= 0) {
         DashboardPick p;
         p.day = g.from_day() + hit.x;
@@ -525,13 +528,13 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
         p.hour_week = hh.s * 24 + hh.x;
         dashboard_pick(p, weekdays[static_cast<size_t>(hh.s)] + " " + std::to_string(hh.x) + ":00");
       }
-      if (ImGui::SmallButton(lbl("dash.show_backlog", "dash_backlog").c_str())) {
+      if (small_button(lbl("dash.show_backlog", "dash_backlog").c_str())) {
         DashboardPick p;
         p.backlog = true;
         dashboard_pick(p, tr("dash.kpi.backlog"));
       }
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("dash.export_volume", "dash_csv_volume").c_str())) download(volume);
+      if (small_button(lbl("dash.export_volume", "dash_csv_volume").c_str())) download(volume);
       ImGui::EndTabItem();
     }
     std::string hot_label = std::string(tr("dash.tab.hot")) + (dash_.hot.empty() ? "" : " (" + std::to_string(dash_.hot.size()) + ")") + "###dash_tab_hot";
@@ -548,10 +551,10 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
         p.day = h.day;
         p.course = h.course;
         p.category = static_cast<int>(h.category);
-        if (ImGui::SmallButton(lbl("dash.show_tickets", ("hot_show_" + std::to_string(i) + "_" + course_id).c_str()).c_str()))
+        if (small_button(lbl("dash.show_tickets", ("hot_show_" + std::to_string(i) + "_" + course_id).c_str()).c_str()))
           dashboard_pick(p, std::string(course_name(s, course_id)) + " · " + day_label(h.day));
         ImGui::SameLine();
-        if (ImGui::SmallButton(lbl("incident.group", ("hot_group_" + std::to_string(i) + "_" + course_id).c_str()).c_str())) {
+        if (small_button(lbl("incident.group", ("hot_group_" + std::to_string(i) + "_" + course_id).c_str()).c_str())) {
           json ids = json::array();
           for (size_t r : dashboard_rows(dash_.columns, dash_.agg.filter(), p)) {
             const Ticket* t = s.ticket(dash_.columns.ticket_id(r));
@@ -618,9 +621,9 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
           ImGui::SameLine();
           if (ImGui::Button(lbl("dash.winback", "dash_winback").c_str())) {
             std::string reasons;
-            for (const std::string& r : c.risks) reasons += (reasons.empty() ? "" : "、") + std::string(tr(("churn." + r).c_str()));
+            for (const std::string& r : c.risks) reasons += (reasons.empty() ? "" : tr("punct.list_sep")) + std::string(tr(("churn." + r).c_str()));
             submit({{"type", "task.create"}, {"kind", "winback"}, {"customer_id", c.customer_id},
-                    {"title", std::string(tr("dash.winback_title")) + name + "（" + reasons + "）"},
+                    {"title", std::string(tr("dash.winback_title")) + name + tr("punct.paren_open") + reasons + tr("punct.paren_close")},
                     {"due_at", now + kDayMs}},
                    now, &dash_.error);
           }
@@ -645,7 +648,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
     }
     ImGui::Text(tr("dash.picked"), dash_.pick_label.c_str(), static_cast<long long>(dash_.pick_rows.size()));
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("dash.close_pick", "dash_close_pick").c_str())) dash_.picked = false;
+    if (small_button(lbl("dash.close_pick", "dash_close_pick").c_str())) dash_.picked = false;
     ReportTable picked{tr("dash.table.picked"),
                        {tr("dash.col.number"), tr("dash.col.subject"), tr("field.status"), tr("field.category"),
                         tr("field.channel"), tr("dash.col.created")},

@@ -2,11 +2,13 @@
 #include "ui/desk_ui.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "app/i18n.h"
 #include "imgui.h"
+#include "ui/widget_registry.h"
 #include "ui/widgets.h"
 
 namespace edudesk::ui {
@@ -21,14 +23,14 @@ bool DeskUi::prepare_fonts(float dpr) {
   ImFontConfig cfg;
   cfg.OversampleH = cfg.OversampleV = 1;  // CJK glyphs are dense: oversampling only grows the atlas
   cfg.PixelSnapH = true;
-  cfg.SizePixels = kFontPx * dpr;
+  const float px = kFontPx * static_cast<float>(text_percent_) / 100.0f;  // the larger-text setting
+  cfg.SizePixels = px * dpr;
   io.Fonts->TexDesiredWidth = 4096;
   io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
   if (!cjk_font_.empty()) {
     cfg.FontDataOwnedByAtlas = false;  // the bytes stay in cjk_font_
     static const ImWchar ranges[] = {0x0020, 0xFFEF, 0};  // glyphs the subset lacks are skipped
-    io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), kFontPx * dpr, &cfg,
-                                   ranges);
+    io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), px * dpr, &cfg, ranges);
   } else {
     io.Fonts->AddFontDefault(&cfg);  // Latin only, until the CJK font has arrived
   }
@@ -39,9 +41,19 @@ bool DeskUi::prepare_fonts(float dpr) {
   return true;
 }
 
+void DeskUi::set_a11y(int text_percent, bool high_contrast) {
+  text_percent = text_percent >= 150 ? 150 : text_percent >= 125 ? 125 : 100;
+  if (text_percent != text_percent_) fonts_dirty_ = true;  // the atlas is baked at the new size
+  text_percent_ = text_percent;
+  high_contrast_ = high_contrast;
+  style_dirty_ = true;
+}
+
+// The theme, then the sizes: scaled with the text, and tall enough to tap on a phone.
 void DeskUi::apply_theme() {
-  ImGui::StyleColorsLight();
   ImGuiStyle& s = ImGui::GetStyle();
+  s = ImGuiStyle();  // sizes from scratch: ScaleAllSizes below must not compound
+  ImGui::StyleColorsLight(&s);
   s.WindowRounding = 0;
   s.FrameRounding = 4;
   s.GrabRounding = 4;
@@ -65,11 +77,57 @@ void DeskUi::apply_theme() {
   c[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
   c[ImGuiCol_Border] = ImVec4(0.82f, 0.84f, 0.88f, 1);
   s.FrameBorderSize = 1;
+  // Keyboard focus (Tab, arrows) is drawn as a thick rectangle that stands out on white and on
+  // the blue buttons alike.
+  c[ImGuiCol_NavHighlight] = ImVec4(0.93f, 0.42f, 0.00f, 1);
+  if (high_contrast_) {
+    const ImVec4 black(0, 0, 0, 1), white(1, 1, 1, 1);
+    for (int i = 0; i < ImGuiCol_COUNT; ++i) c[i] = white;
+    c[ImGuiCol_Text] = black;
+    c[ImGuiCol_TextDisabled] = ImVec4(0.20f, 0.20f, 0.20f, 1);
+    c[ImGuiCol_Border] = black;
+    c[ImGuiCol_BorderShadow] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_FrameBgHovered] = c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = c[ImGuiCol_TabHovered] =
+        ImVec4(1.00f, 0.93f, 0.55f, 1);  // hover: pale yellow under black text
+    c[ImGuiCol_FrameBgActive] = c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(1.00f, 0.85f, 0.25f, 1);
+    c[ImGuiCol_Header] = c[ImGuiCol_TabActive] = c[ImGuiCol_TabUnfocusedActive] = ImVec4(0.78f, 0.87f, 1.00f, 1);
+    c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrab] = c[ImGuiCol_SliderGrabActive] = black;
+    c[ImGuiCol_ScrollbarBg] = ImVec4(0.92f, 0.92f, 0.92f, 1);
+    c[ImGuiCol_ScrollbarGrab] = c[ImGuiCol_ScrollbarGrabHovered] = c[ImGuiCol_ScrollbarGrabActive] = ImVec4(0.15f, 0.15f, 0.15f, 1);
+    c[ImGuiCol_Separator] = c[ImGuiCol_SeparatorHovered] = c[ImGuiCol_SeparatorActive] = black;
+    c[ImGuiCol_TableBorderStrong] = c[ImGuiCol_TableBorderLight] = black;
+    c[ImGuiCol_TableHeaderBg] = ImVec4(0.88f, 0.88f, 0.88f, 1);
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(0.95f, 0.95f, 0.95f, 1);
+    c[ImGuiCol_TextSelectedBg] = ImVec4(1.00f, 0.85f, 0.25f, 1);
+    c[ImGuiCol_PlotLines] = c[ImGuiCol_PlotHistogram] = black;
+    c[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.45f);
+    c[ImGuiCol_NavWindowingDimBg] = ImVec4(0, 0, 0, 0.2f);
+    c[ImGuiCol_NavHighlight] = ImVec4(0.85f, 0.00f, 0.55f, 1);  // magenta: unlike anything else here
+    c[ImGuiCol_NavWindowingHighlight] = c[ImGuiCol_DragDropTarget] = c[ImGuiCol_NavHighlight];
+    s.FrameBorderSize = 2;
+    s.ChildBorderSize = s.PopupBorderSize = 2;
+    s.TabBorderSize = 1;
+  }
+  const float scale = static_cast<float>(text_percent_) / 100.0f;
+  if (scale != 1.0f) s.ScaleAllSizes(scale);
+  if (touch_) {
+    // A frame (button, combo, field, checkbox, radio, tab) is the font plus twice FramePadding.y;
+    // table rows are sized where they are drawn (kTapTarget).
+    s.FramePadding.y = std::max(s.FramePadding.y, std::ceil((kTapTarget - kFontPx * scale) / 2));
+    s.ScrollbarSize = std::max(s.ScrollbarSize, 16.0f);
+  }
 }
 
 // [SECTION] frame layout ----------------------------------------------------------------
 void DeskUi::draw(Millis now) {
   ImGuiIO& io = ImGui::GetIO();
+  const bool touch = io.DisplaySize.x < 700;  // the one-column layout's width
+  if (touch != touch_ || style_dirty_) {
+    touch_ = touch;
+    set_touch_layout(touch);
+    apply_theme();
+    style_dirty_ = false;
+  }
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::Begin("edudesk", nullptr,
@@ -211,11 +269,16 @@ void DeskUi::draw_view_switch(Millis now) {
 }
 
 void DeskUi::draw_top_bar(Millis now) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, high_contrast_ ? ImVec4(0, 0, 0, 1) : ImVec4(0.10f, 0.30f, 0.62f, 1));
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(tr("app.title"));
   ImGui::PopStyleColor();
-  const char* lang_names[] = {"简体中文", "繁體中文", "English"};
-  float combo_w = 120;
+  const char* lang_names[] = {"简体中文", "繁體中文", "English"};  // i18n-ok: each language named in itself
+  const float scale = static_cast<float>(text_percent_) / 100.0f;
+  char a11y_preview[64];
+  std::snprintf(a11y_preview, sizeof a11y_preview, tr("a11y.preview"), text_percent_);
+  const float a11y_w = ImGui::CalcTextSize(a11y_preview).x + ImGui::GetFrameHeight() + 20;
+  float combo_w = 120 * scale + a11y_w + ImGui::GetStyle().ItemSpacing.x;  // language and display settings
   const Agent* me = desk_.state().agent(desk_.actor());
   std::string who = me ? std::string(me->name) + " · " + tr_enum("role", to_id(me->role)) : std::string();
   float who_w = ImGui::CalcTextSize(who.c_str()).x;
@@ -236,10 +299,10 @@ void DeskUi::draw_top_bar(Millis now) {
     ImGui::SameLine();
   }
   if (practice_button && !who.empty()) {
-    if (ImGui::SmallButton(lbl("practice.enter", "practice_enter").c_str()) && on_practice) on_practice(true);
+    if (small_button(lbl("practice.enter", "practice_enter").c_str()) && on_practice) on_practice(true);
     ImGui::SameLine();
   }
-  ImGui::SetNextItemWidth(combo_w);
+  ImGui::SetNextItemWidth(120 * scale);
   int lang = static_cast<int>(current_lang());
   if (begin_combo("##language", lang_names[lang])) {
     for (int i = 0; i < 3; ++i) {
@@ -249,6 +312,27 @@ void DeskUi::draw_top_bar(Millis now) {
         if (on_lang_changed) on_lang_changed(kLangs[i]);
       }
       ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  // Larger text and the high-contrast theme, remembered by the platform like the language.
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(a11y_w);
+  if (begin_combo("##a11y", a11y_preview)) {
+    ImGui::TextDisabled("%s", tr("a11y.text_size"));
+    int percent = text_percent_;
+    bool contrast = high_contrast_;
+    for (int p : {100, 125, 150}) {
+      std::string item = std::to_string(p) + "%###a11y_size_" + std::to_string(p);
+      if (ImGui::Selectable(item.c_str(), percent == p)) percent = p;
+      if (percent == p) widgets_mark_checked();
+    }
+    ImGui::Separator();
+    ImGui::Checkbox(lbl("a11y.high_contrast", "a11y_contrast").c_str(), &contrast);
+    if (percent != text_percent_ || contrast != high_contrast_) {
+      set_a11y(percent, contrast);
+      frames_wanted_ = std::max(frames_wanted_, 2);  // the atlas and the sizes change on the next frame
+      if (on_a11y_changed) on_a11y_changed(text_percent_, high_contrast_);
     }
     ImGui::EndCombo();
   }
@@ -266,7 +350,7 @@ void DeskUi::draw_status_line(Millis now) {
     ImGui::TextUnformatted(tr("practice.banner"));
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("practice.leave", "practice_leave").c_str()) && on_practice) on_practice(false);
+    if (small_button(lbl("practice.leave", "practice_leave").c_str()) && on_practice) on_practice(false);
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }
@@ -286,7 +370,7 @@ void DeskUi::draw_status_line(Millis now) {
     // Offered, never forced: a reload mid-edit would lose a draft.
     ImGui::TextColored(ImVec4(0.10f, 0.40f, 0.80f, 1), "%s", tr("update.available"));
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("update.reload", "reload_update").c_str()) && on_update) on_update();
+    if (small_button(lbl("update.reload", "reload_update").c_str()) && on_update) on_update();
   }
   draw_sync_state(now);
   ImGui::SameLine(0, 24);
@@ -344,7 +428,7 @@ void DeskUi::draw_sync_state(Millis now) {
   }
   ImGui::TextUnformatted(text.c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton(lbl("sync.now", "sync_now").c_str())) sync_->sync_now(now);
+  if (small_button(lbl("sync.now", "sync_now").c_str())) sync_->sync_now(now);
   if (st.rejected > 0) {
     ImGui::SameLine();
     char buf[128];

@@ -98,6 +98,14 @@ class DeskUi {
   // Told when the person picks another language (the platform remembers it).
   std::function<void(Lang)> on_lang_changed;
 
+  // Accessibility (issue 8): larger text (100, 125 or 150 %: the font and the style's sizes)
+  // and a high-contrast theme, picked next to the language; the platform restores them before
+  // the first frame (set_a11y) and remembers each change (on_a11y_changed).
+  void set_a11y(int text_percent, bool high_contrast);
+  int text_percent() const { return text_percent_; }
+  bool high_contrast() const { return high_contrast_; }
+  std::function<void(int text_percent, bool high_contrast)> on_a11y_changed;
+
   // Deep links: "#/ticket/10234" or "#/". navigate() follows the address bar (a
   // link, the back button); on_navigate tells the platform where the person went.
   void navigate(std::string route);  // by value: it may be handed pending_route_, which it clears
@@ -171,6 +179,10 @@ class DeskUi {
   std::vector<unsigned char> cjk_font_;
   bool fonts_dirty_ = true;
   float font_dpr_ = 0;
+  int text_percent_ = 100;      // the larger-text setting
+  bool high_contrast_ = false;  // black on white, strong borders and focus
+  bool touch_ = false;          // a phone-sized screen: tap targets of at least 40 CSS px
+  bool style_dirty_ = true;     // apply_theme() again before the next window
 
   // inbox view state; the search box asks the bigram index (kept in step a slice per frame)
   TicketSearch search_index_;

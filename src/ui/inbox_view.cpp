@@ -139,7 +139,8 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
     // Headers by hand so each one is published to widgets() as "col_<sort key>".
     static const char* const col_ids[] = {"number", "subject", "customer", "category",
                                           "priority", "status", "channel", "age", "due"};
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    const bool touch = touch_layout();  // a phone: rows and headers are tap targets of kTapTarget px
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers, touch ? kTapTarget : 0.0f);
     for (int col = 0; col < 9; ++col) {
       if (!ImGui::TableSetColumnIndex(col)) continue;
       const char* name = ImGui::TableGetColumnName(col);
@@ -163,7 +164,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         std::string row_id = std::to_string(t.number) + "###row_" + std::to_string(t.number);
-        if (ImGui::Selectable(row_id.c_str(), selected_ == t.id, ImGuiSelectableFlags_SpanAllColumns))
+        if (ImGui::Selectable(row_id.c_str(), selected_ == t.id, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_height())))
           selected_ = t.id;
         if (selected_ == t.id) widgets_mark_checked();
         ImGui::TableNextColumn();

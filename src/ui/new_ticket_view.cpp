@@ -48,7 +48,7 @@ void DeskUi::draw_new_ticket(Millis now) {
     if (chosen) {
       ImGui::Text("%s  %s", chosen->name.c_str(), chosen->phone.c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("new.change_customer", "change_customer").c_str())) {
+      if (small_button(lbl("new.change_customer", "change_customer").c_str())) {
         f.customer_id.clear();
         f.order_id.clear();
         f.identity_checked = false;
@@ -108,7 +108,7 @@ void DeskUi::draw_new_ticket(Millis now) {
       }
       ImGui::Dummy(ImVec2(label_w - 8, 0));
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("new.add_customer", "add_customer").c_str())) {
+      if (small_button(lbl("new.add_customer", "add_customer").c_str())) {
         f.new_customer = true;
         f.name = f.customer_search;
       }
@@ -122,7 +122,7 @@ void DeskUi::draw_new_ticket(Millis now) {
     ImGui::SameLine();
     ImGui::Checkbox(lbl("field.is_parent", "is_parent").c_str(), &f.is_parent);
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("new.find_customer", "find_customer").c_str())) f.new_customer = false;
+    if (small_button(lbl("new.find_customer", "find_customer").c_str())) f.new_customer = false;
   }
 
   field_label("field.course");
@@ -187,7 +187,7 @@ void DeskUi::draw_new_ticket(Millis now) {
       std::snprintf(buf, sizeof buf, tr("new.ack"), format_time(sla.first_response.due).c_str());
       ImGui::TextColored(ImVec4(0.15f, 0.45f, 0.25f, 1), "%s", buf);
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("new.copy_ack", "copy_ack").c_str())) ImGui::SetClipboardText(buf);
+      if (small_button(lbl("new.copy_ack", "copy_ack").c_str())) ImGui::SetClipboardText(buf);
     }
   }
   error_line(f.error);

@@ -51,7 +51,7 @@ std::string event_line(const State& s, const Refund& r, const RefundEvent& e) {
   if (e.step == RefundStep::reviewed) what += " · " + std::string(tr_enum("root_cause", e.value.c_str()));
   std::snprintf(buf, sizeof buf, "%s  %s  %s", format_time(e.at).c_str(), agent_name(s, e.by).c_str(), what.c_str());
   std::string line = buf;
-  if (!e.text.empty()) line += "：" + e.text;
+  if (!e.text.empty()) line += tr("punct.colon") + e.text;
   if (e.conflict == Conflict::duplicate && e.step == RefundStep::approved) {
     // The second approval of the same refund: say who was paid on, and that it was once.
     std::snprintf(buf, sizeof buf, tr("refund.second_approval"), agent_name(s, r.approved_by).c_str());
@@ -95,9 +95,9 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       ImGui::SameLine();
       ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
     }
-    ImGui::TextDisabled("%s：%s", tr("refund.reason"), tr_enum("refund_reason", to_id(r->facts.reason)));
+    ImGui::TextDisabled("%s%s%s", tr("refund.reason"), tr("punct.colon"), tr_enum("refund_reason", to_id(r->facts.reason)));
     ImGui::TextWrapped("%s", r->explanation.c_str());
-    if (ImGui::SmallButton(lbl("timeline.copy", "copy_explanation").c_str())) ImGui::SetClipboardText(r->explanation.c_str());
+    if (small_button(lbl("timeline.copy", "copy_explanation").c_str())) ImGui::SetClipboardText(r->explanation.c_str());
     if (r->status == RefundStatus::awaiting_approval) {
       ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), tr("refund.waiting_for"), tr_enum("role", r->approver_role.c_str()));
     }
@@ -108,7 +108,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
                          format_time(r->paid_at).c_str(), agent_name(s, r->approved_by).c_str());
     }
     if (!r->closed_reason.empty() && r->status == RefundStatus::rejected)
-      ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s：%s", tr("refund.rejected_because"), r->closed_reason.c_str());
+      ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s%s%s", tr("refund.rejected_because"), tr("punct.colon"), r->closed_reason.c_str());
     for (const RefundEvent& e : r->events) {
       std::string line = event_line(s, *r, e);
       if (e.conflict != Conflict::none) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.38f, 0.02f, 1));
@@ -177,7 +177,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       if (ImGui::Button(lbl("refund.review", "refund_review").c_str()))
         act({{"type", "refund.review"}, {"root_cause", kRootCauses[refund_cause_]}, {"note", refund_note_}});
     } else {
-      ImGui::TextDisabled("%s：%s %s", tr("refund.root_cause"), tr_enum("root_cause", r->root_cause.c_str()),
+      ImGui::TextDisabled("%s%s%s %s", tr("refund.root_cause"), tr("punct.colon"), tr_enum("root_cause", r->root_cause.c_str()),
                           r->review_note.c_str());
     }
     ImGui::EndChild();
@@ -265,11 +265,11 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
         ImGui::TextWrapped("%s", f.explanation.c_str());
         ImGui::EndChild();
         ImGui::PopStyleColor();
-        if (ImGui::SmallButton(lbl(f.editing ? "refund.edit_done" : "refund.edit", "refund_edit").c_str()))
+        if (small_button(lbl(f.editing ? "refund.edit_done" : "refund.edit", "refund_edit").c_str()))
           f.editing = !f.editing;
         if (f.explanation != f.generated) {
           ImGui::SameLine();
-          if (ImGui::SmallButton(lbl("refund.regenerate", "refund_regenerate").c_str())) f.explanation = f.generated;
+          if (small_button(lbl("refund.regenerate", "refund_regenerate").c_str())) f.explanation = f.generated;
         }
         if (f.editing)
           ImGui::InputTextMultiline("##refund_explanation", &f.explanation,
@@ -402,7 +402,7 @@ void DeskUi::draw_refunds(Millis now, float width, float height) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         std::string row_label = "#" + std::to_string(t ? t->number : 0) + "###refund_row_" + r.id;
-        if (ImGui::Selectable(row_label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns) && t) {
+        if (ImGui::Selectable(row_label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_height())) && t) {
           selected_ = t->id;
           view_ = View::tickets;
           open_refund_tab_ = true;

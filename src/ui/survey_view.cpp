@@ -196,7 +196,7 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
       if (it == r.answers.end()) continue;
       std::string shown;
       if (it->is_array()) {
-        for (const auto& x : *it) shown += (shown.empty() ? "" : "、") + value_label(*q, x.get<std::string>());
+        for (const auto& x : *it) shown += (shown.empty() ? "" : tr("punct.list_sep")) + value_label(*q, x.get<std::string>());
       } else if (it->is_string()) {
         shown = q->type == QuestionType::text ? it->get<std::string>() : value_label(*q, it->get<std::string>());
       } else {
@@ -215,7 +215,7 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
     if (x.ticket_id != t.id) continue;
     const PublishedSurvey* v = s.survey(x.survey_id);
     std::string label = std::string(tr("survey.copy_link")) + (v ? " · " + v->schema.title : "") + "###link_" + x.survey_id;
-    if (ImGui::SmallButton(label.c_str()) && on_survey_link) {
+    if (small_button(label.c_str()) && on_survey_link) {
       link_ = {x.id, "", ""};
       on_survey_link(x.id);
     }
@@ -278,7 +278,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
   ImGui::BeginDisabled(!supervisor);
   ImGui::SetNextItemWidth(std::min(300.0f, ImGui::GetContentRegionAvail().x));
   ImGui::InputText(lbl("survey.title", "design_title").c_str(), &d.draft.title);
-  if (ImGui::SmallButton(lbl("survey.add_question", "add_question").c_str())) {
+  if (small_button(lbl("survey.add_question", "add_question").c_str())) {
     if (d.draft.sections.empty()) d.draft.sections.push_back(SurveySection{});
     Question q;
     size_t n = d.draft.all_questions().size();
@@ -289,17 +289,17 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     d.draft.sections.back().questions.push_back(q);
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton(lbl("survey.add_section", "add_section").c_str())) d.draft.sections.push_back(SurveySection{});
+  if (small_button(lbl("survey.add_section", "add_section").c_str())) d.draft.sections.push_back(SurveySection{});
   ImGui::EndDisabled();
   if (supervisor) {
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("survey.publish", "survey_publish").c_str())) {
+    if (small_button(lbl("survey.publish", "survey_publish").c_str())) {
       json body = survey_schema_json(d.draft);
       submit({{"type", "survey.publish"}, {"survey", body}}, now, &d.error);
       if (d.error.code.empty()) d.for_op.clear();  // reload from the new version
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("survey.discard", "survey_discard").c_str())) d.for_op.clear();
+    if (small_button(lbl("survey.discard", "survey_discard").c_str())) d.for_op.clear();
   }
   if (!d.error.code.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
@@ -326,11 +326,11 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
       ImGui::SameLine();
       ImGui::Checkbox(lbl("survey.required", "required").c_str(), &q.required);
       ImGui::SameLine();
-      if (ImGui::SmallButton("↑") && qi > 0) std::swap(sec.questions[qi], sec.questions[qi - 1]);
+      if (small_button("↑") && qi > 0) std::swap(sec.questions[qi], sec.questions[qi - 1]);
       ImGui::SameLine();
-      if (ImGui::SmallButton("↓") && qi + 1 < sec.questions.size()) std::swap(sec.questions[qi], sec.questions[qi + 1]);
+      if (small_button("↓") && qi + 1 < sec.questions.size()) std::swap(sec.questions[qi], sec.questions[qi + 1]);
       ImGui::SameLine();
-      bool remove = ImGui::SmallButton(lbl("survey.remove", "remove_q").c_str());
+      bool remove = small_button(lbl("survey.remove", "remove_q").c_str());
       ImGui::SetNextItemWidth(-1);
       if (d.focus_question == q.id && d.focus_wait == 0) {
         ImGui::ActivateItemByID(ImGui::GetID("##text"));  // scrolled into view by now; active next frame
@@ -346,7 +346,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
           ImGui::SameLine();
           ImGui::TextDisabled("%s", q.options[oi].value.c_str());
           ImGui::SameLine();
-          if (ImGui::SmallButton("×")) {
+          if (small_button("×")) {
             q.options.erase(q.options.begin() + static_cast<std::ptrdiff_t>(oi));
             ImGui::PopID();
             break;
@@ -366,7 +366,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
             ImGui::EndCombo();
           }
         }
-        if (ImGui::SmallButton(lbl("survey.add_option", "add_option").c_str())) {
+        if (small_button(lbl("survey.add_option", "add_option").c_str())) {
           int n = static_cast<int>(q.options.size()) + 1;
           std::string v = "o" + std::to_string(n);
           for (bool taken = true; taken;) {  // option values stay unique
@@ -626,7 +626,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   for (const char* format : {"csv", "json"}) {
     std::string label = std::string(tr(format == std::string("csv") ? "survey.export_csv" : "survey.export_json")) +
                         "###export_" + format;
-    if (ImGui::SmallButton(label.c_str()) && on_download) {
+    if (small_button(label.c_str()) && on_download) {
       json q{{"type", "survey.export"}, {"survey_id", f.survey_id}, {"format", format}};
       if (!f.channel.empty()) q["channel"] = f.channel;
       if (!f.tier.empty()) q["tier"] = f.tier;
@@ -668,7 +668,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   if (cur->schema.kind == "qa_review") {
     // Quality review: a sample of closed tickets nobody has scored yet, newest first.
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("survey.qa_sample", "qa_sample").c_str())) {
+    if (small_button(lbl("survey.qa_sample", "qa_sample").c_str())) {
       stats_.sample.clear();
       std::vector<const Ticket*> closed;
       for (const Ticket& t : s.tickets) {
@@ -746,7 +746,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
           ImGui::TableSetupColumn(tr("survey.question"), 0, 2.0f);
           ImGui::TableSetupColumn(tr("survey.groups"), 0, 3.0f);
           ImGui::TableSetupColumn(tr("survey.chi2"), ImGuiTableColumnFlags_WidthFixed, 70);
-          ImGui::TableSetupColumn("df", ImGuiTableColumnFlags_WidthFixed, 36);
+          ImGui::TableSetupColumn(tr("survey.df"), ImGuiTableColumnFlags_WidthFixed, 36);
           ImGui::TableSetupColumn("p", ImGuiTableColumnFlags_WidthFixed, 70);
           ImGui::TableHeadersRow();
           for (const Question* q : cur->schema.all_questions()) {
@@ -761,7 +761,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
             for (auto g = groups_json.begin(); g != groups_json.end(); ++g) {
               groups += segment_value(cur->schema, stats_.segment, g.key()) + " n=" + std::to_string(g->value("n", 0));
               if (g->contains("mean") && g->at("mean").is_number()) groups += " " + num(g->at("mean"));
-              groups += "；";
+              groups += tr("punct.semicolon");
             }
             ImGui::TextWrapped("%s", groups.c_str());
             ImGui::TableNextColumn();
@@ -803,7 +803,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
           std::snprintf(txt, sizeof txt, "%.2f", rv);
           dl->AddText(ImVec2(a.x + 3, a.y + cell * 0.3f), ImGui::GetColorU32(ImVec4(0.1f, 0.1f, 0.1f, 1)), txt);
           if (ImGui::IsMouseHoveringRect(a, b) && i != k)
-            ImGui::SetTooltip("%s × %s\nPearson %s\nSpearman %s", items[i]->text.c_str(), items[k]->text.c_str(),
+            ImGui::SetTooltip(tr("survey.corr_tip"), items[i]->text.c_str(), items[k]->text.c_str(),
                               num(pe.value(key, json()), "%.4f").c_str(), num(sp.value(key, json()), "%.4f").c_str());
         }
       }

@@ -238,7 +238,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
         ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
       }
       ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - 50));
-      if (ImGui::SmallButton(lbl("timeline.copy", "copy").c_str())) ImGui::SetClipboardText(e.text.c_str());
+      if (small_button(lbl("timeline.copy", "copy").c_str())) ImGui::SetClipboardText(e.text.c_str());
       ImGui::TextWrapped("%s", e.text.c_str());
       ImGui::EndChild();
       ImGui::PopStyleColor();
@@ -269,8 +269,10 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
   }
   ImGui::InputTextMultiline("##reply", &reply_draft_, ImVec2(-1, ImGui::GetFrameHeight() * 3.2f));
   // Ctrl+Enter sends, Ctrl+Shift+Enter adds a note (never Enter alone: it ends an IME composition)
-  const bool reply_active = ImGui::IsItemActive();
+  // (ImGui ends the edit on Ctrl+Enter in a multiline field: the box is active, or was until this key)
+  const bool reply_active = ImGui::IsItemActive() || ImGui::IsItemDeactivated();
   const bool ctrl_enter = reply_active && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+  if (ctrl_enter) focus_reply_ = true;  // typing goes on in the box after sending
   if (reply_draft_.empty() && !ImGui::IsItemActive()) {
     ImVec2 p = ImGui::GetItemRectMin();
     ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + 8, p.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),

@@ -42,4 +42,12 @@ void error_line(const Error& e) {
 
 std::string lbl(const char* key, const char* id) { return std::string(tr(key)) + "###" + id; }
 
+namespace {
+bool g_touch = false;
+}
+void set_touch_layout(bool touch) { g_touch = touch; }
+bool touch_layout() { return g_touch; }
+bool small_button(const char* label) { return g_touch ? ImGui::Button(label) : ImGui::SmallButton(label); }
+float row_height() { return g_touch ? kTapTarget - ImGui::GetStyle().ItemSpacing.y : 0.0f; }
+
 }  // namespace edudesk::ui

@@ -31,6 +31,17 @@ void error_line(const Error& e);
 // A label that says "###id": the id stays the same in every language.
 std::string lbl(const char* key, const char* id);
 
+// Phones (issue 8): every tap target is at least kTapTarget CSS px high. DeskUi sets the
+// layout each frame; small_button is ImGui::SmallButton on a desktop and a full-height
+// button on a phone (SmallButton has no vertical padding).
+constexpr float kTapTarget = 40.0f;
+void set_touch_layout(bool touch);
+bool touch_layout();
+bool small_button(const char* label);
+// The size for a table row's Selectable: kTapTarget high on a phone (a Selectable's rectangle
+// is its height plus ItemSpacing.y), the text's height elsewhere.
+float row_height();
+
 }  // namespace edudesk::ui
 
 #include "ui/widgets_impl.h"

@@ -96,13 +96,13 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
   // Actions
   if (t.status != Status::closed && t.merged_into.empty()) {
     same_line_if_fits(90);
-    if (ImGui::SmallButton(lbl("escalate.button", "escalate").c_str()) || escalate_form_.open_request) {
+    if (small_button(lbl("escalate.button", "escalate").c_str()) || escalate_form_.open_request) {
       escalate_form_ = {};
       escalate_form_.target = t.tier == Role::junior ? 0 : t.tier == Role::mid ? 0 : 1;
       ImGui::OpenPopup("##escalate_popup");
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton(lbl("merge.button", "merge").c_str())) {
+    if (small_button(lbl("merge.button", "merge").c_str())) {
       merge_form_ = {};
       ImGui::OpenPopup("##merge_popup");
     }
@@ -288,7 +288,7 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
     if (k.done || k.cancelled) {
       ImGui::TextColored(kGreen, "%s %s", tr(k.cancelled ? "tasks.cancelled" : "tasks.done"), k.outcome.c_str());
     } else {
-      if (t && ImGui::SmallButton(lbl("tasks.open_ticket", ("task_open_" + k.id).c_str()).c_str())) {
+      if (t && small_button(lbl("tasks.open_ticket", ("task_open_" + k.id).c_str()).c_str())) {
         selected_ = t->id;
         if (one_column_) view_ = View::tickets;
       }
@@ -298,10 +298,10 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
         ImGui::InputTextWithHint(("##outcome_" + k.id).c_str(), tr("tasks.outcome_hint"), &task_outcomes_[k.id]);
         ImGui::SameLine();
       }
-      if (ImGui::SmallButton(lbl("tasks.mark_done", ("task_done_" + k.id).c_str()).c_str()))
+      if (small_button(lbl("tasks.mark_done", ("task_done_" + k.id).c_str()).c_str()))
         submit({{"type", "task.done"}, {"task_id", k.id}, {"outcome", task_outcomes_[k.id]}}, now, &task_error_);
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("tasks.cancel", ("task_cancel_" + k.id).c_str()).c_str()))
+      if (small_button(lbl("tasks.cancel", ("task_cancel_" + k.id).c_str()).c_str()))
         submit({{"type", "task.cancel"}, {"task_id", k.id}}, now, &task_error_);
     }
     ImGui::PopID();
@@ -328,7 +328,7 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
         if (const Ticket* t = s.ticket(id)) numbers += "#" + std::to_string(t->number) + " ";
       ImGui::TextDisabled("%s", numbers.c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton(lbl("incident.group", "group_incident").c_str())) {
+      if (small_button(lbl("incident.group", "group_incident").c_str())) {
         nlohmann::json ids = g.ticket_ids;
         Submitted r = submit({{"type", "incident.create"}, {"incident_type", g.category == Category::technical ? "technical" : "service"},
                               {"title", g.title}, {"course_id", g.course_id}, {"category", to_id(g.category)}, {"ticket_ids", ids}},
@@ -373,7 +373,7 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
         submit({{"type", "incident.check"}, {"incident_id", inc.id}, {"item", item}, {"done", v}}, now, &incident_error_);
     }
     if (inc.status == IncidentStatus::open || inc.status == IncidentStatus::mitigating) {
-      if (inc.status == IncidentStatus::open && ImGui::SmallButton(lbl("incident.mitigating", "inc_mitigating").c_str()))
+      if (inc.status == IncidentStatus::open && small_button(lbl("incident.mitigating", "inc_mitigating").c_str()))
         submit({{"type", "incident.set_status"}, {"incident_id", inc.id}, {"status", "mitigating"}}, now, &incident_error_);
       ImGui::InputTextMultiline("##inc_reply", &incident_reply_, ImVec2(-1, ImGui::GetFrameHeight() * 2.6f));
       if (incident_reply_.empty() && !ImGui::IsItemActive()) {
@@ -483,10 +483,10 @@ void DeskUi::draw_sla_editor(Millis now) {
     sla_edit_.for_stamp = s.sla_policy_by.op_id;
   }
   ImGui::TextWrapped("%s", tr("sla.editor_help"));
-  if (ImGui::SmallButton(lbl("sla.preset_daily", "sla_preset_daily").c_str()))
+  if (small_button(lbl("sla.preset_daily", "sla_preset_daily").c_str()))
     sla_edit_.text = sla_policy_to_json(sla_default_policy()).dump(1);
   ImGui::SameLine();
-  if (ImGui::SmallButton(lbl("sla.preset_weekdays", "sla_preset_weekdays").c_str()))
+  if (small_button(lbl("sla.preset_weekdays", "sla_preset_weekdays").c_str()))
     sla_edit_.text = sla_policy_to_json(sla_weekdays_policy()).dump(1);
   ImGui::InputTextMultiline("##sla_json", &sla_edit_.text, ImVec2(-1, ImGui::GetFrameHeight() * 12));
   if (ImGui::Button(lbl("sla.save", "sla_save").c_str())) {
@@ -531,7 +531,7 @@ void DeskUi::draw_kb_suggestions(const Ticket& t, Millis now) {
     const KbEntry& e = kb_.entries()[kb_suggested_[i]];
     std::string label = e.title + "###kb_use_" + std::to_string(i);
     same_line_if_fits(ImGui::CalcTextSize(e.title.c_str()).x + 24);
-    if (ImGui::SmallButton(label.c_str())) {
+    if (small_button(label.c_str())) {
       Expansion x = expand_template(e.body, template_vars(s, t, desk_.actor(), now));
       if (!reply_draft_.empty() && reply_draft_.back() != '\n') reply_draft_ += "\n";
       reply_draft_ += x.text;
@@ -546,13 +546,13 @@ void DeskUi::draw_kb_suggestions(const Ticket& t, Millis now) {
     const Agent* me = s.agent(desk_.actor());
     if (me && me->role == Role::supervisor) {
       ImGui::SameLine(0, 2);
-      if (ImGui::SmallButton((std::string(tr("kb.edit")) + "###kb_edit_" + std::to_string(i)).c_str())) {
+      if (small_button((std::string(tr("kb.edit")) + "###kb_edit_" + std::to_string(i)).c_str())) {
         kb_edit_ = {};
         kb_edit_.open = true;
         kb_edit_.id = e.id;
         kb_edit_.title = e.title;
         kb_edit_.body = e.body;
-        for (const auto& k : e.keywords) kb_edit_.keywords += (kb_edit_.keywords.empty() ? "" : "，") + k;
+        for (const auto& k : e.keywords) kb_edit_.keywords += (kb_edit_.keywords.empty() ? "" : tr("punct.comma")) + k;
         for (int c = 0; c < 6; ++c)
           if (kCategories[c] == e.category) kb_edit_.category = c;
       }
@@ -589,7 +589,7 @@ void DeskUi::draw_kb_editor(Millis now) {
     std::string word;
     auto flush = [&] { if (!word.empty()) entry["keywords"].push_back(word); word.clear(); };
     for (size_t i = 0; i < kb_edit_.keywords.size();) {  // split at commas (, ，) and spaces
-      if (kb_edit_.keywords.compare(i, 3, "，") == 0) { flush(); i += 3; continue; }
+      if (kb_edit_.keywords.compare(i, 3, "，") == 0) { flush(); i += 3; continue; }  // i18n-ok: parses input
       char ch = kb_edit_.keywords[i];
       if (ch == ',' || ch == ' ') { flush(); ++i; continue; }
       word += ch;

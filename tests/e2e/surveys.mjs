@@ -188,6 +188,13 @@ try {
   await click(learner, 'solved_partly');
   await widget(learner, 'why_low_slow');  // skip logic: shown for the dissatisfied
   await click(learner, 'why_low_slow');
+  // Phone tap targets are 40 px high (issue 8): the send button may now sit below the fold.
+  // Scrolled to the end of the form, so the whole button is on screen.
+  for (let i = 0; i < 6; i++) {
+    await learner.mouse.move(195, 420);
+    await learner.mouse.wheel(0, 400);
+    await sleep(120);
+  }
   await click(learner, 'learner_submit');
   await learner.waitForFunction(() => window.edudesk.learner().status === 'saved', null, { timeout: 10000 });
   await sleep(200);

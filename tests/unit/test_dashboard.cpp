@@ -163,6 +163,7 @@ void check_same_dashboard(const DashboardAggregator& a, const DashboardColumns& 
     check_same_period(a.prev, b.prev);
   }
   CHECK(a.day_channel == b.day_channel);
+  CHECK(a.prev_day == b.prev_day);
   CHECK(a.day_category == b.day_category);
   CHECK(a.hour_week == b.hour_week);
   CHECK(a.resolve_hist == b.resolve_hist);
@@ -330,6 +331,11 @@ TEST_CASE("dashboard: the demo's KPIs equal numbers recomputed from the State", 
     for (int32_t n : day) by_day += n;
   CHECK(by_channel == tickets);
   CHECK(by_day == tickets);
+  // the previous period day by day: its tickets, day i beside day i of this period
+  int64_t prev_days = 0;
+  for (int32_t n : d.agg.prev_day) prev_days += n;
+  CHECK(d.agg.prev_day.size() == static_cast<size_t>(d.agg.days()));
+  CHECK(prev_days == d.agg.prev.tickets);
   int64_t agents = 0;
   for (const GroupRow& r : agent_rows(d.agg, d.cols)) agents += r.tickets;
   CHECK(agents == tickets);

@@ -186,6 +186,12 @@ void frame() {
     first_done = true;
     EM_ASM({ Module.edudeskFirstFrameMs = performance.now(); });
   }
+  // The first interactive frame with the stored desk in it (bench/run.sh warmstart).
+  static bool data_done = false;
+  if (!data_done && app.ui->phase() == ui::Phase::ready) {
+    data_done = true;
+    EM_ASM({ Module.edudeskDataFrameMs = performance.now(); performance.mark('edudesk-data-frame'); });
+  }
   if (!cjk_done && app.ui->has_cjk_font() && app.ui->phase() == ui::Phase::ready) {
     cjk_done = true;
     EM_ASM({ Module.edudeskCjkFrameMs = performance.now(); });
@@ -278,6 +284,23 @@ EM_JS(void, js_save_lang, (const char* code), {
   try { localStorage.setItem('edudesk.lang', UTF8ToString(code)); } catch (e) {}
 });
 
+// The larger-text setting (100, 125, 150) and the high-contrast theme, kept like the language:
+// percent + 1000 × contrast.
+EM_JS(int, js_saved_a11y, (), {
+  let size = 100, contrast = 0;
+  try {
+    size = parseInt(localStorage.getItem('edudesk.textSize') || '100', 10) || 100;
+    contrast = localStorage.getItem('edudesk.contrast') === 'high' ? 1 : 0;
+  } catch (e) {}
+  return size + 1000 * contrast;
+});
+EM_JS(void, js_save_a11y, (int percent, int contrast), {
+  try {
+    localStorage.setItem('edudesk.textSize', String(percent));
+    localStorage.setItem('edudesk.contrast', contrast ? 'high' : 'normal');
+  } catch (e) {}
+});
+
 // The CJK font arrives after the first frame; the UI shows a loading state till then.
 EM_JS(void, js_fetch_font, (const char* url), {
   fetch(UTF8ToString(url)).then((r) => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); }).then((buf) => {
@@ -311,6 +334,9 @@ int main() {
   std::free(device);
   app.ui = std::make_unique<ui::DeskUi>(*app.desk);
   app.ui->on_lang_changed = [](Lang l) { js_save_lang(lang_code(l)); };
+  const int a11y = js_saved_a11y();
+  app.ui->set_a11y(a11y % 1000, a11y >= 1000);
+  app.ui->on_a11y_changed = [](int percent, bool contrast) { js_save_a11y(percent, contrast ? 1 : 0); };
   app.ui->on_download = [](const std::string& name, const std::string& mime, const std::string& data) {
     js_download(name.c_str(), mime.c_str(), data.data(), static_cast<int>(data.size()));
   };
@@ -463,16 +489,21 @@ int main() {
     platform::remember_store(g_app->desk->sync().cursor(), g_app->desk->sync().pending());
     platform::storage_changed();
   };
-  platform::open_store([](platform::OpenResult r) {
+  // A large log is applied page by page; the loading screen counts it (first frame at once).
+  auto progress = [](int64_t applied, int64_t total) {
+    g_app->ui->set_phase(ui::Phase::starting, std::to_string(applied) + " / " + std::to_string(total));
+    platform::request_redraw(1);
+  };
+  platform::open_store(*app.desk, progress, [](platform::OpenResult r) {
     App& a = *g_app;
     if (r.outcome == platform::OpenOutcome::failed) {
       a.ui->set_phase(ui::Phase::storage_failed, r.error);
       platform::mark_ready(false, r.error.c_str());
     } else {
-      a.desk->load(r.restored);
+      EM_ASM({ Module.edudeskAppliedMs = performance.now(); });  // the stored log applied (bench/run.sh warmstart)
       a.driver->set_token(g_embed_token.empty() ? r.token : g_embed_token);  // the portal's sign-in wins
       int64_t lost = 0;
-      if (r.restored.ops.empty() && platform::store_was_wiped(lost)) a.ui->set_store_wiped(lost);
+      if (r.op_count == 0 && platform::store_was_wiped(lost)) a.ui->set_store_wiped(lost);
       a.ui->set_phase(ui::Phase::ready);
       platform::join_tabs([] { platform::request_redraw(); }, [](const platform::PeerMessage& m) {
         Desk& d = *g_app->desk;
@@ -482,14 +513,14 @@ int main() {
       });
       // Everything already here is shown at once, without asking the server; an
       // empty desk waits for its first pull (or for the first failure to reach it).
-      if (r.restored.ops.empty() && a.practice) {
+      if (r.op_count == 0 && a.practice) {
         sync::PullResponse page;  // the sandbox's situations, stored like a pull, never pushed
         int64_t seq = 0;
         for (Op& op : practice_ops(platform::now_ms())) page.ops.push_back({++seq, std::move(op)});
         page.cursor = seq;
         a.desk->receive(page);
         platform::mark_ready(true, "");
-      } else if (r.restored.ops.empty()) {
+      } else if (r.op_count == 0) {
         a.awaiting_first_pull = true;
       } else {
         platform::mark_ready(true, "");

@@ -7,31 +7,33 @@
 namespace edudesk::platform {
 namespace {
 std::function<void(OpenResult)> g_open_done;
+std::function<void(int64_t, int64_t)> g_open_progress;
 std::function<void(int64_t, bool, const std::string&)> g_result;
+Desk* g_load_desk = nullptr;
+OpenResult g_opening;  // between the header and the last page
+int64_t g_loaded = 0;
 }  // namespace
 
 extern "C" {
+// The small part of the store first: outbox, refused, meta and how many Ops follow.
 EMSCRIPTEN_KEEPALIVE void edudesk_store_opened(int outcome, const char* payload) {
-  auto done = std::move(g_open_done);
-  if (!done) return;
-  OpenResult r;
+  if (!g_open_done) return;
+  OpenResult& r = g_opening;
+  r = OpenResult();
   if (outcome != 0) {
     r.outcome = OpenOutcome::failed;
     r.error = payload;
+    auto done = std::move(g_open_done);
     return done(std::move(r));
   }
   auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("ops") || !j["ops"].is_array()) {
+  if (!j.is_object() || !j.contains("total") || !j["total"].is_number_integer()) {
     r.error = "the stored op log could not be read";
+    auto done = std::move(g_open_done);
     return done(std::move(r));
   }
   r.outcome = OpenOutcome::loaded;
-  r.restored.ops.reserve(j["ops"].size());
-  for (const auto& oj : j["ops"]) {
-    Op op;
-    Error err;
-    if (op_from_json(oj, op, err)) r.restored.ops.push_back(std::move(op));
-  }
+  r.op_count = j["total"].get<int64_t>();
   for (const auto& id : j.value("outbox", nlohmann::json::array()))
     if (id.is_string()) r.restored.outbox.push_back(id.get<std::string>());
   for (const auto& rj : j.value("rejected", nlohmann::json::array()))
@@ -41,17 +43,47 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_opened(int outcome, const char* payload)
   const auto& meta = j.value("meta", nlohmann::json::object());
   if (meta.contains("cursor") && meta["cursor"].is_number_integer()) r.restored.cursor = meta["cursor"].get<int64_t>();
   if (meta.contains("token") && meta["token"].is_string()) r.token = meta["token"].get<std::string>();
-  done(std::move(r));
+  g_loaded = 0;
+  g_load_desk->load_begin(r.restored);
+}
+// One page of the op log (a JSON array of Ops in arrival order); `last` after the final one.
+EMSCRIPTEN_KEEPALIVE void edudesk_store_page(const char* payload, int last) {
+  if (!g_open_done) return;
+  auto page = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (page.is_array()) {
+    for (const auto& oj : page) {
+      Op op;
+      Error err;
+      if (op_from_json(oj, op, err)) g_load_desk->load_op(op);
+    }
+    g_loaded += static_cast<int64_t>(page.size());
+  }
+  if (!last) {
+    if (g_open_progress) g_open_progress(g_loaded, g_opening.op_count);
+    return;
+  }
+  g_load_desk->load_end();
+  g_opening.op_count = g_loaded;
+  auto done = std::move(g_open_done);
+  done(std::move(g_opening));
 }
 EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char* error) {
   if (g_result) g_result(static_cast<int64_t>(batch), ok != 0, error);
 }
 }
 
-// Every tab opens the store; tabs_web.cpp decides which one syncs.
-EM_JS(void, js_open_store, (), {
+// Every tab opens the store; tabs_web.cpp decides which one syncs. The op log is read in
+// pages (getAll over key ranges), each handed to the desk while the next one is read, so a
+// large log is never held twice and the browser draws frames (the progress) in between.
+// Strings go through the heap, never the stack (ccall's 'string' puts them on the 5 MB stack).
+EM_JS(void, js_open_store, (int page_size), {
   const DB = Module.edudeskStoreName || "edudesk", VERSION = 2;  // practice mode: its own database
-  const report = (outcome, payload) => Module.ccall("edudesk_store_opened", null, ["number", "string"], [outcome, payload]);
+  const withString = (text, fn) => {
+    const n = lengthBytesUTF8(text) + 1, p = _malloc(n);
+    stringToUTF8(text, p, n);
+    try { fn(p); } finally { _free(p); }
+  };
+  const report = (outcome, payload) => withString(payload, (p) => Module._edudesk_store_opened(outcome, p));
   const open = () => {
     let req;
     try { req = indexedDB.open(DB, VERSION); } catch (e) { report(2, String(e && e.name || e)); return; }
@@ -69,17 +101,39 @@ EM_JS(void, js_open_store, (), {
       Module.edudeskDb = db;
       db.onversionchange = () => db.close();  // a newer version in another tab takes over
       const t0 = performance.now();
-      const tx = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
+      const fail = (tx) => report(2, String(tx.error && tx.error.name || "read failed"));
+      // Reads the page after `after` (an ops key); resolves to [ops, lastKey, complete].
+      const readPage = (after) => new Promise((resolve, reject) => {
+        const tx = db.transaction("ops", "readonly");
+        const st = tx.objectStore("ops");
+        const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+        let ops, keys;
+        st.getAll(range, page_size).onsuccess = (e) => { ops = e.target.result; };
+        st.getAllKeys(range, page_size).onsuccess = (e) => { keys = e.target.result; };
+        tx.oncomplete = () => resolve([ops, keys.length ? keys[keys.length - 1] : after, ops.length < page_size]);
+        tx.onerror = tx.onabort = () => reject(tx);
+      });
+      const head = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
       const out = {};
-      tx.objectStore("ops").getAll().onsuccess = (e) => { out.ops = e.target.result; };
-      tx.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
-      tx.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
-      tx.objectStore("meta").getAll().onsuccess = (e) => {
+      head.objectStore("ops").count().onsuccess = (e) => { out.total = e.target.result; };
+      head.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
+      head.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
+      head.objectStore("meta").getAll().onsuccess = (e) => {
         out.meta = {};
         for (const r of e.target.result) out.meta[r.k] = r.v;
       };
-      tx.oncomplete = () => { Module.edudeskLoadMs = performance.now() - t0; report(0, JSON.stringify(out)); };
-      tx.onerror = () => report(2, String(tx.error && tx.error.name || "read failed"));
+      head.onerror = () => fail(head);
+      head.oncomplete = () => {
+        report(0, JSON.stringify(out));
+        let next = readPage(null);
+        const step = () => next.then(([ops, lastKey, complete]) => {
+          if (!complete) next = readPage(lastKey);  // read ahead while the desk applies this page
+          if (complete) Module.edudeskLoadMs = performance.now() - t0;
+          withString(JSON.stringify(ops), (p) => Module._edudesk_store_page(p, complete ? 1 : 0));
+          if (!complete) step();
+        }, fail);
+        step();
+      };
     };
   };
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
@@ -144,9 +198,11 @@ void IndexedDbStore::settle(const std::vector<std::string>& acknowledged, const 
   tell_peers(m);
 }
 
-void open_store(std::function<void(OpenResult)> done) {
+void open_store(Desk& desk, std::function<void(int64_t, int64_t)> progress, std::function<void(OpenResult)> done) {
+  g_load_desk = &desk;
+  g_open_progress = std::move(progress);
   g_open_done = std::move(done);
-  js_open_store();
+  js_open_store(2000);
 }
 
 void on_store_result(std::function<void(int64_t, bool, const std::string&)> cb) { g_result = std::move(cb); }

@@ -25,14 +25,17 @@ enum class OpenOutcome { loaded, failed };
 
 struct OpenResult {
   OpenOutcome outcome = OpenOutcome::failed;
-  Restored restored;
+  Restored restored;     // outbox, refused and cursor; the Ops went straight into the desk
+  int64_t op_count = 0;  // how many Ops the log held
   std::string token;
   std::string error;
 };
 
-// Opens the database and reads everything; calls `done` later (from the browser's
-// event loop).
-void open_store(std::function<void(OpenResult)> done);
+// Opens the database and streams the op log into `desk` (load_begin, load_op, load_end) a
+// page at a time, from the browser's event loop so frames are drawn in between: `progress`
+// (Ops applied, Ops in all) after each page but the last, `done` once everything is applied.
+void open_store(Desk& desk, std::function<void(int64_t applied, int64_t total)> progress,
+                std::function<void(OpenResult)> done);
 // Wires batch outcomes to `cb` (Desk::on_stored).
 void on_store_result(std::function<void(int64_t batch, bool ok, const std::string& error)> cb);
 void save_meta(const std::string& key, const std::string& value);

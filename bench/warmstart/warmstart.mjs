@@ -1,0 +1,111 @@
+// bench/warmstart/warmstart.mjs (`bench/run.sh warmstart`): a warm start of the desk with a large
+// op log in IndexedDB, in Debian's headless Chromium (issue 8: 100,000 tickets, first
+// interactive frame within 1 s).
+//   1. a fresh `edudesk serve --no-demo` serves the built app (nothing to pull: the desk works
+//      from what the browser holds; sign-in fails quietly, as offline)
+//   2. a persistent Chromium profile (IndexedDB on disk, not an in-memory incognito store)
+//   3. the op log of `edudesk demo --tickets N` (JSON lines, one Op each, the seeded generator) is
+//      written straight into the app's store format: database "edudesk" v2, store "ops" (the Op
+//      objects op_to_json writes, auto-increment keys in arrival order), meta cursor 0
+//   4. one cold visit (download, compile, service worker), then BENCH_RELOADS reloads; for each,
+//      from navigation start (performance.now() = 0): the first frame, the stored log read and
+//      applied, the first frame with the desk's data (Module.edudeskDataFrameMs), the tickets
+//   5. prints one JSON line with every run and the medians
+// Usage: node warmstart.mjs --server BIN --web DIR --ops FILE.jsonl [--reloads 5] [--profile DIR]
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../../tests/e2e/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const lib = await import(new URL('../../tests/e2e/lib.mjs', import.meta.url));
+const { CHROMIUM_ARGS, freePort, until, parseArgs } = lib;
+
+const args = parseArgs(process.argv);
+const RELOADS = Number(args.reloads || 5);
+const say = (m) => console.error(`warmstart: ${m}`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null; };
+
+const port = await freePort();
+const tmp = mkdtempSync(join(tmpdir(), 'edudesk-warmstart-'));
+const server = spawn(args.server, ['serve', '--port', String(port), '--db', join(tmp, 'desk.sqlite'), '--web', args.web,
+                                   '--no-demo', '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const url = `http://127.0.0.1:${port}/`;
+let context;
+try {
+  await until(async () => (await fetch(url + 'api/health')).ok, 'server health', 20000);
+  const profile = args.profile || join(tmp, 'profile');
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true,
+                                                              args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
+  const page = context.pages()[0] || await context.newPage();
+  page.on('pageerror', (e) => say('page error: ' + e.message));
+  // ---- fill the store (on a page of the same origin that is not the app) ----
+  await page.goto(url + 'icon.svg');
+  await page.evaluate(() => new Promise((res, rej) => {
+    const req = indexedDB.open('edudesk', 2);
+    req.onupgradeneeded = () => {  // the app's schema (src/platform/web/storage_web.cpp)
+      const db = req.result;
+      db.createObjectStore('ops', { autoIncrement: true }).createIndex('by_id', 'id', { unique: true });
+      db.createObjectStore('outbox', { keyPath: 'id' });
+      db.createObjectStore('rejected', { keyPath: 'id' });
+      db.createObjectStore('meta', { keyPath: 'k' });
+    };
+    req.onsuccess = () => { window.__db = req.result; res(); };
+    req.onerror = () => rej(req.error);
+  }));
+  const t0 = Date.now();
+  let n = 0, batch = [];
+  const write = (lines) => page.evaluate((lines) => new Promise((res, rej) => {
+    const tx = window.__db.transaction(['ops', 'meta'], 'readwrite');
+    const ops = tx.objectStore('ops');
+    for (const l of lines) ops.add(JSON.parse(l));
+    tx.objectStore('meta').put({ k: 'cursor', v: 0 });
+    tx.oncomplete = () => res();
+    tx.onabort = tx.onerror = () => rej(tx.error);
+  }), lines);
+  for await (const line of createInterface({ input: createReadStream(args.ops) })) {
+    if (!line) continue;
+    batch.push(line);
+    if (batch.length === 20000) { await write(batch); n += batch.length; batch = []; if (n % 200000 === 0) say(`${n} ops stored`); }
+  }
+  if (batch.length) { await write(batch); n += batch.length; }
+  const fillSeconds = (Date.now() - t0) / 1000;
+  say(`${n} ops stored in IndexedDB in ${fillSeconds.toFixed(1)} s`);
+  await page.evaluate(() => window.__db.close());
+
+  // ---- visits ----
+  const visit = async (how) => {
+    if (how === 'goto') await page.goto(url, { timeout: 600000 });
+    else await page.reload({ timeout: 600000 });
+    await page.waitForFunction(() => window.Module && Module.edudeskDataFrameMs, null, { timeout: 600000, polling: 50 });
+    return page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {
+        first_frame_ms: Module.edudeskFirstFrameMs, read_ms: Module.edudeskLoadMs, applied_ms: Module.edudeskAppliedMs ?? null,
+        data_frame_ms: Module.edudeskDataFrameMs, dom_content_loaded_ms: nav ? nav.domContentLoadedEventEnd : null,
+        tickets: window.edudesk.query({ type: 'tickets.list', limit: 1 }).result?.total ?? null,
+        controlled: !!navigator.serviceWorker.controller,
+      };
+    });
+  };
+  const cold = await visit('goto');
+  say(`cold visit: ${JSON.stringify(cold)}`);
+  // The service worker is installed and controls the page from the next load on.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const runs = [];
+  for (let i = 0; i < RELOADS; i++) {
+    const r = await visit('reload');
+    say(`reload ${i + 1}: ${JSON.stringify(r)}`);
+    runs.push(r);
+  }
+  const med = (k) => median(runs.map((r) => r[k]).filter((x) => typeof x === 'number'));
+  console.log(JSON.stringify({ ops: n, fill_seconds: fillSeconds, cold, runs,
+    median: { first_frame_ms: med('first_frame_ms'), read_ms: med('read_ms'), applied_ms: med('applied_ms'), data_frame_ms: med('data_frame_ms') } }));
+} finally {
+  if (context) await context.close().catch(() => {});
+  server.kill('SIGTERM');
+  if (!args.profile) rmSync(tmp, { recursive: true, force: true });
+}
