@@ -345,15 +345,15 @@ int frt_bin(int32_t s) {
 
 // ---- the aggregator ------------------------------------------------------------------------------
 
-bool DashboardAggregator::keeps(const DashRow& r) const {
-  if (r.merged) return false;
-  if (f_.category && r.category != static_cast<uint8_t>(*f_.category)) return false;
-  if (f_.priority && r.priority != static_cast<uint8_t>(*f_.priority)) return false;
-  if (f_.tier && r.tier != static_cast<uint8_t>(*f_.tier)) return false;
-  if (f_.channel && r.channel != static_cast<uint8_t>(*f_.channel)) return false;
-  if (!f_.agent_id.empty() && (agent_none_ || r.agent != agent_code_)) return false;
-  if (!f_.course_id.empty() && (course_none_ || r.course != course_code_)) return false;
-  return true;
+void DashboardAggregator::prepare_filter() {
+  // The filter as plain bytes, so the per-row test is a few compares (no optionals, strings).
+  want_category_ = f_.category ? static_cast<int>(*f_.category) : -1;
+  want_priority_ = f_.priority ? static_cast<int>(*f_.priority) : -1;
+  want_tier_ = f_.tier ? static_cast<int>(*f_.tier) : -1;
+  want_channel_ = f_.channel ? static_cast<int>(*f_.channel) : -1;
+  want_agent_ = !f_.agent_id.empty();
+  want_course_ = !f_.course_id.empty();
+  narrowed_ = want_category_ >= 0 || want_priority_ >= 0 || want_tier_ >= 0 || want_channel_ >= 0 || want_agent_ || want_course_;
 }
 
 namespace {
@@ -478,6 +478,7 @@ void DashboardAggregator::add(const DashboardColumns&, const DashRow& r, int sig
 void DashboardAggregator::compute(const DashboardColumns& c, const AnalyticsFilter& f) {
   *this = DashboardAggregator();
   f_ = f;
+  prepare_filter();
   int32_t first = 0, last = -1;
   if (f.from_day == INT32_MIN || f.to_day == INT32_MAX) c.day_range(first, last);  // a pass: only when needed
   from_ = f.from_day == INT32_MIN ? first : f.from_day;
@@ -514,6 +515,8 @@ void DashboardAggregator::compute(const DashboardColumns& c, const AnalyticsFilt
   // its agents and tiers: their bags come out sorted (instead of sorting each of them).
   constexpr uint64_t kNoAgent = (uint64_t{1} << 29) - 1;
   std::vector<uint64_t> frt_items, res_items;
+  frt_items.reserve(c.size());  // address space only: pages are touched as items arrive
+  res_items.reserve(c.size());
   auto item = [&](int32_t v, uint64_t agent, uint8_t tier) {
     return (static_cast<uint64_t>(static_cast<uint32_t>(v)) << 32) | (agent << 3) | tier;
   };

@@ -186,7 +186,20 @@ class DashboardAggregator {
   std::unordered_map<uint32_t, std::vector<int32_t>> course_category_days;
 
  private:
-  bool keeps(const DashRow& r) const;
+  bool keeps(const DashRow& r) const {  // inline: called for every row of every filter change
+    if (r.merged) return false;
+    if (!narrowed_) return true;
+    if (want_category_ >= 0 && r.category != want_category_) return false;
+    if (want_priority_ >= 0 && r.priority != want_priority_) return false;
+    if (want_tier_ >= 0 && r.tier != want_tier_) return false;
+    if (want_channel_ >= 0 && r.channel != want_channel_) return false;
+    if (want_agent_ && (agent_none_ || r.agent != agent_code_)) return false;
+    if (want_course_ && (course_none_ || r.course != course_code_)) return false;
+    return true;
+  }
+  void prepare_filter();
+  int want_category_ = -1, want_priority_ = -1, want_tier_ = -1, want_channel_ = -1;
+  bool want_agent_ = false, want_course_ = false, narrowed_ = false;
   AnalyticsFilter f_;
   uint32_t agent_code_ = 0, course_code_ = 0;
   bool agent_none_ = false, course_none_ = false;  // filter on an id the table lacks
