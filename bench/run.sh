@@ -12,6 +12,8 @@
 #   `bench/run.sh dashboard`: the dashboard benchmark alone (bench/dashboard/run.sh, a filter
 #      change and incremental updates over 100,000 and 1,000,000 tickets, native and WASM under
 #      node; writes the section "Dashboard" of bench/RESULTS.md)
+#   `bench/run.sh warmstart`: a warm start of the desk in headless Chromium with 100,000 tickets
+#      in IndexedDB (bench/warmstart/run.sh; writes the section "Warm start" of bench/RESULTS.md)
 # Every run starts a fresh server on a fresh database in a temporary folder, is bounded
 # in count and time, and stops the server it started. Prints a table and writes it
 # to bench/results/latest.md. See bench/README.md. Settings (environment):
@@ -69,6 +71,10 @@ fi
 # ---- the supervisor's dashboard (bench/dashboard/): native and WASM, a section of bench/RESULTS.md ----
 if [ "${1:-}" = dashboard ]; then
   exec bench/dashboard/run.sh
+fi
+# ---- a warm start with 100,000 tickets in the browser's IndexedDB (bench/warmstart/) ----
+if [ "${1:-}" = warmstart ]; then
+  exec bench/warmstart/run.sh
 fi
 
 # ---- build: the server and the libraries in build/native, then the load client ----

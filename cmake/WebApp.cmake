@@ -20,8 +20,9 @@ add_executable(edudesk_web ${UI_SOURCES} ${WEB_SOURCES})
 target_link_libraries(edudesk_web PRIVATE edudesk_app imgui)
 target_compile_options(edudesk_web PRIVATE -Wall -Wextra)
 set_target_properties(edudesk_web PROPERTIES OUTPUT_NAME edudesk RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/web)
+# WebGL2, and WebGL1 where a browser lacks it (src/platform/web/main_web.cpp picks the shaders).
 target_link_options(edudesk_web PRIVATE
-  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
+  -sMIN_WEBGL_VERSION=1 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
   -sENVIRONMENT=web -sFILESYSTEM=0 -sEXPORTED_RUNTIME_METHODS=[ccall,UTF8ToString]
   -sEXPORTED_FUNCTIONS=[_main,_malloc,_free])
 # -Os for the app; ImGui and the core are compiled with the build type's flags.

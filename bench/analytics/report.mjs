@@ -135,11 +135,14 @@ for (const e of engines) {
   out.push(`| ${NAMES[e] ?? e} | ${cells.join(' | ')} |`);
 }
 out.push('');
-// The dashboard benchmark's section (bench/dashboard/run.sh) lives in the same file: keep it.
+// The dashboard's and the warm start's sections (bench/dashboard/run.sh, bench/warmstart/run.sh)
+// live in the same file: keep them.
 let kept = '';
 try {
   const prev = readFileSync(opts.out, 'utf8');
-  const b = prev.indexOf('<!-- dashboard:begin'), e = prev.indexOf('<!-- dashboard:end -->');
-  if (b >= 0 && e > b) kept = '\n' + prev.slice(b, e + '<!-- dashboard:end -->'.length) + '\n';
+  for (const name of ['dashboard', 'warmstart']) {
+    const b = prev.indexOf(`<!-- ${name}:begin`), e = prev.indexOf(`<!-- ${name}:end -->`);
+    if (b >= 0 && e > b) kept += '\n' + prev.slice(b, e + `<!-- ${name}:end -->`.length) + '\n';
+  }
 } catch {}
 writeFileSync(opts.out, out.join('\n') + kept);

@@ -35,6 +35,9 @@ const server = spawn(args.server, ['serve', '--port', String(port), '--db', join
                                    '--no-demo', '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
 const url = `http://127.0.0.1:${port}/`;
 let context;
+const stop = () => { server.kill('SIGTERM'); if (context) context.close().catch(() => {}); if (!args.profile) rmSync(tmp, { recursive: true, force: true }); process.exit(130); };
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 try {
   await until(async () => (await fetch(url + 'api/health')).ok, 'server health', 20000);
   const profile = args.profile || join(tmp, 'profile');
@@ -84,7 +87,7 @@ try {
     return page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       return {
-        first_frame_ms: Module.edudeskFirstFrameMs, read_ms: Module.edudeskLoadMs, applied_ms: Module.edudeskAppliedMs ?? null,
+        first_frame_ms: Module.edudeskFirstFrameMs, read_ms: Module.edudeskLoadMs, applied_ms: Module.edudeskAppliedMs ?? null, profile: Module.edudeskLoadProfile ?? null,
         data_frame_ms: Module.edudeskDataFrameMs, dom_content_loaded_ms: nav ? nav.domContentLoadedEventEnd : null,
         tickets: window.edudesk.query({ type: 'tickets.list', limit: 1 }).result?.total ?? null,
         controlled: !!navigator.serviceWorker.controller,

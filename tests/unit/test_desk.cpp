@@ -84,6 +84,39 @@ TEST_CASE("reloading from the stored op log gives the same desk") {
   CHECK(again.load_rejected() == 0);
 }
 
+TEST_CASE("a log loaded a page at a time gives the same desk, outbox and refused Ops") {
+  Fixture f;
+  Submitted s = f.desk.submit(new_ticket_cmd(), kT0);
+  REQUIRE(f.desk.submit({{"type", "ticket.reply"}, {"ticket_id", s.result["ticket_id"]}, {"text", "好的"}}, kT0 + 1).ok);
+  f.store.complete_all();
+  std::vector<Op> log = {
+      make("o1", op_type::agent_created, {{"agent_id", "a-1"}, {"name", "王敏"}, {"role", "mid"}}),
+      make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}),
+      make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}})};
+  log.insert(log.end(), f.store.durable.begin(), f.store.durable.end());
+  Restored head;  // what the browser reads first: outbox, refused, cursor; the Ops follow in pages
+  head.outbox = {log[3].id};
+  head.rejected = {{log.back().id, "forbidden", "不允许"}};
+  head.cursor = 7;
+  ManualStore store2;
+  Desk paged(store2, "dev2-");
+  paged.load_begin(head);
+  for (const Op& op : log) paged.load_op(op);
+  paged.load_end();
+  Restored whole = head;
+  whole.ops = log;
+  ManualStore store3;
+  Desk at_once(store3, "dev3-");
+  at_once.load(whole);
+  for (Desk* d : {&paged, &at_once}) {
+    REQUIRE(d->state().tickets.size() == 1);
+    CHECK(d->state().tickets[0].timeline.size() == 1);  // the refused reply stays out of the State
+    CHECK(d->rejected().size() == 1);
+    CHECK(d->sync().cursor() == 7);
+    CHECK(d->sync().outbox().size() == 1);
+  }
+}
+
 TEST_CASE("every UI string exists in all three languages") {
   // gen_i18n.py refuses to build with a gap; this checks the compiled table itself.
   REQUIRE(kI18nRowCount > 50);

@@ -1,9 +1,10 @@
-// The browser entry point: WebGL2 + Dear ImGui + the Desk, wired to IndexedDB,
+// The browser entry point: WebGL2 (WebGL1 as a fallback) + Dear ImGui + the Desk, wired to IndexedDB,
 // the page API and the lazily loaded CJK font. Frames are drawn on demand.
 #include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 
@@ -163,6 +164,11 @@ void frame() {
   if (app.ui->prepare_fonts(platform::device_pixel_ratio())) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
+    // The atlas is 4096 wide and as high as its glyphs need: WebGL1 samples such a
+    // non-power-of-two texture only with clamped wrapping (else it reads black).
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(ImGui::GetIO().Fonts->TexID)));
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   }
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
@@ -357,11 +363,16 @@ int main() {
   attrs.antialias = false;
   attrs.preserveDrawingBuffer = true;  // tests read the canvas back; frames are drawn on demand anyway
   app.gl = emscripten_webgl_create_context("#canvas", &attrs);
+  if (app.gl <= 0) {  // WebGL1 where WebGL2 is missing (older Safari, some GPUs): ImGui's GLSL ES 1.00 shaders
+    attrs.majorVersion = 1;
+    app.gl = emscripten_webgl_create_context("#canvas", &attrs);
+  }
   if (app.gl <= 0) {
-    EM_ASM({ document.body.insertAdjacentHTML('beforeend', '<p style="font:16px sans-serif;padding:1em">此浏览器不支持 WebGL2，无法显示工单台。 This browser lacks WebGL2.</p>'); });
+    EM_ASM({ document.body.insertAdjacentHTML('beforeend', '<p style="font:16px sans-serif;padding:1em">此浏览器不支持 WebGL，无法显示工单台。 This browser lacks WebGL.</p>'); });
     return 1;
   }
   emscripten_webgl_make_context_current(app.gl);
+  EM_ASM({ Module.edudeskWebGL = $0; }, attrs.majorVersion);  // which one drew (tests/e2e/webgl1.mjs)
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -371,7 +382,7 @@ int main() {
   ui::widgets_enable();
   app.ui->apply_theme();
   platform::backend_init("#canvas");
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ImGui_ImplOpenGL3_Init(attrs.majorVersion >= 2 ? "#version 300 es" : "#version 100");
 
   char* cfg_text = js_config();
   auto cfg = nlohmann::json::parse(cfg_text, nullptr, false);

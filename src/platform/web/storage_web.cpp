@@ -102,20 +102,21 @@ EM_JS(void, js_open_store, (int page_size), {
       db.onversionchange = () => db.close();  // a newer version in another tab takes over
       const t0 = performance.now();
       const fail = (tx) => report(2, String(tx.error && tx.error.name || "read failed"));
-      // Reads the page after `after` (an ops key); resolves to [ops, lastKey, complete].
-      const readPage = (after) => new Promise((resolve, reject) => {
+      // Keys are auto-increment integers in arrival order: pages are key ranges [lo, lo + size),
+      // several read ahead at once while the desk applies the oldest (reads are the slower half).
+      const readPage = (lo) => new Promise((resolve, reject) => {
         const tx = db.transaction("ops", "readonly");
-        const st = tx.objectStore("ops");
-        const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
-        let ops, keys;
-        st.getAll(range, page_size).onsuccess = (e) => { ops = e.target.result; };
-        st.getAllKeys(range, page_size).onsuccess = (e) => { keys = e.target.result; };
-        tx.oncomplete = () => resolve([ops, keys.length ? keys[keys.length - 1] : after, ops.length < page_size]);
+        let ops;
+        tx.objectStore("ops").getAll(IDBKeyRange.bound(lo, lo + page_size - 1)).onsuccess = (e) => { ops = e.target.result; };
+        tx.oncomplete = () => resolve(ops);
         tx.onerror = tx.onabort = () => reject(tx);
       });
       const head = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
       const out = {};
+      let minKey = 1, maxKey = 0;  // keys run from the first kept to the last (a cleared store keeps counting)
       head.objectStore("ops").count().onsuccess = (e) => { out.total = e.target.result; };
+      head.objectStore("ops").openKeyCursor(null, "next").onsuccess = (e) => { const c = e.target.result; if (c) minKey = c.key; };
+      head.objectStore("ops").openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; if (c) maxKey = c.key; };
       head.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
       head.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
       head.objectStore("meta").getAll().onsuccess = (e) => {
@@ -125,13 +126,25 @@ EM_JS(void, js_open_store, (int page_size), {
       head.onerror = () => fail(head);
       head.oncomplete = () => {
         report(0, JSON.stringify(out));
-        let next = readPage(null);
-        const step = () => next.then(([ops, lastKey, complete]) => {
-          if (!complete) next = readPage(lastKey);  // read ahead while the desk applies this page
-          if (complete) Module.edudeskLoadMs = performance.now() - t0;
-          withString(JSON.stringify(ops), (p) => Module._edudesk_store_page(p, complete ? 1 : 0));
-          if (!complete) step();
-        }, fail);
+        const AHEAD = 4, queue = [];
+        let nextLo = minKey;
+        const refill = () => { while (queue.length < AHEAD && nextLo <= maxKey) { queue.push(readPage(nextLo)); nextLo += page_size; } };
+        refill();
+        const prof = Module.edudeskLoadProfile = { pages: 0, stringify_ms: 0, apply_ms: 0 };
+        const step = () => {
+          const p = queue.length ? queue.shift() : Promise.resolve([]);
+          p.then((ops) => {
+            refill();
+            const complete = queue.length === 0;
+            const ts = performance.now();
+            const text = JSON.stringify(ops);
+            const ta = performance.now();
+            if (complete) Module.edudeskLoadMs = ta - t0;
+            withString(text, (q) => Module._edudesk_store_page(q, complete ? 1 : 0));
+            prof.pages++; prof.stringify_ms += ta - ts; prof.apply_ms += performance.now() - ta;
+            if (!complete) step();
+          }, fail);
+        };
         step();
       };
     };
@@ -202,7 +215,7 @@ void open_store(Desk& desk, std::function<void(int64_t, int64_t)> progress, std:
   g_load_desk = &desk;
   g_open_progress = std::move(progress);
   g_open_done = std::move(done);
-  js_open_store(2000);
+  js_open_store(4000);
 }
 
 void on_store_result(std::function<void(int64_t, bool, const std::string&)> cb) { g_result = std::move(cb); }

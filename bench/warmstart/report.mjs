@@ -1,0 +1,38 @@
+// Writes the section "Warm start" of bench/RESULTS.md from warmstart.mjs's JSON line (between
+// its markers, replacing the previous one; bench/analytics/report.mjs keeps it) and prints it.
+// Usage: node report.mjs --result FILE.json --out bench/RESULTS.md --tickets N [--machine TEXT] [--chromium TEXT]
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+
+const opts = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) => (v.startsWith('--') ? a.concat([[v.slice(2), all[i + 1]]]) : a), []));
+const r = JSON.parse(readFileSync(opts.result, 'utf8'));
+const ms = (x) => (typeof x === 'number' ? Math.round(x).toLocaleString('en-US') : '–');
+const BEGIN = '<!-- warmstart:begin (written by bench/warmstart/run.sh; bench/analytics/report.mjs keeps it) -->';
+const END = '<!-- warmstart:end -->';
+const m = r.median;
+const lines = [BEGIN, '## Warm start', '',
+  `${Number(opts.tickets).toLocaleString('en-US')} demo tickets (${r.ops.toLocaleString('en-US')} Ops of \`edudesk demo\`) in the IndexedDB of Debian's headless Chromium`
+  + ` (${opts.chromium || 'chromium'}, SwiftShader WebGL2, persistent profile), served by \`edudesk serve --no-demo\` on loopback;`
+  + ` ${opts.machine || ''}. A cold visit, then ${r.runs.length} reloads (service worker cache); times from navigation start, median of the reloads.`,
+  '',
+  '| | first frame (loading screen, counts the log) | log read and applied | first frame with the data | tickets |',
+  '| --- | --- | --- | --- | --- |',
+  `| cold visit | ${ms(r.cold.first_frame_ms)} ms | ${ms(r.cold.applied_ms)} ms | ${ms(r.cold.data_frame_ms)} ms | ${r.cold.tickets} |`,
+  ...r.runs.map((x, i) => `| reload ${i + 1} | ${ms(x.first_frame_ms)} ms | ${ms(x.applied_ms)} ms | ${ms(x.data_frame_ms)} ms | ${x.tickets} |`),
+  `| **median of the reloads** | **${ms(m.first_frame_ms)} ms** | **${ms(m.applied_ms)} ms** | **${ms(m.data_frame_ms)} ms** | |`,
+  '',
+  `Of the log's time (median run), the desk's parse and apply (C++ in WASM, ${r.runs[0]?.profile?.pages ?? '?'} pages of 4,000 Ops)`
+  + ` took ${ms(median(r.runs.map((x) => x.profile?.apply_ms)))} ms and \`JSON.stringify\` of the pages ${ms(median(r.runs.map((x) => x.profile?.stringify_ms)))} ms;`
+  + ' the rest is IndexedDB reading (four pages read ahead).',
+  '',
+  `Target (issue 8): the first interactive frame within 1 s — ${m.first_frame_ms <= 1000 ? 'met' : 'NOT met'} for the first frame`
+  + ` (the loading screen, which counts the Ops applied, and the language and display settings work);`
+  + ` ${m.data_frame_ms <= 1000 ? 'met' : 'not met'} for the first frame with the tickets (${ms(m.data_frame_ms)} ms): replaying`
+  + ` ${r.ops.toLocaleString('en-US')} Ops costs about ${(m.applied_ms / r.ops * 1000).toFixed(0)} µs each. Filling the store took ${r.fill_seconds.toFixed(0)} s.`,
+  '', END];
+function median(xs) { const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : null; }
+const section = lines.join('\n');
+let prev = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
+const b = prev.indexOf('<!-- warmstart:begin'), e = prev.indexOf(END);
+prev = b >= 0 && e > b ? prev.slice(0, b) + section + prev.slice(e + END.length) : prev.replace(/\n*$/, '\n\n') + section + '\n';
+writeFileSync(opts.out, prev);
+console.log(section);
