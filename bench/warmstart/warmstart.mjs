@@ -7,7 +7,8 @@
 //   3. the op log of `edudesk demo --tickets N` (JSON lines, one Op each, the seeded generator) is
 //      written straight into the app's store format: database "edudesk" v2, store "ops" (the Op
 //      objects op_to_json writes, auto-increment keys in arrival order), meta cursor 0
-//   4. one cold visit (download, compile, service worker), then BENCH_RELOADS reloads; for each,
+//   4. one cold visit (download, compile, service worker; the whole log replayed), the snapshot
+//      the idle desk then writes, and BENCH_RELOADS reloads (the snapshot restored); for each,
 //      from navigation start (performance.now() = 0): the first frame, the stored log read and
 //      applied, the first frame with the desk's data (Module.edudeskDataFrameMs), the tickets
 //   5. prints one JSON line with every run and the medians
@@ -98,6 +99,11 @@ try {
   say(`cold visit: ${JSON.stringify(cold)}`);
   // The service worker is installed and controls the page from the next load on.
   await page.evaluate(() => navigator.serviceWorker.ready);
+  // The idle desk writes a snapshot of its State (src/platform/web/storage_web.cpp); the reloads restore it.
+  await page.waitForFunction(() => Module.edudeskSnapshotLast && (Module.edudeskSnapshotLast.bytes || Module.edudeskSnapshotLast.error),
+                             null, { timeout: 600000, polling: 200 });
+  const snapshot = await page.evaluate(() => Module.edudeskSnapshotLast);
+  say(`snapshot: ${JSON.stringify(snapshot)}`);
   const runs = [];
   for (let i = 0; i < RELOADS; i++) {
     const r = await visit('reload');
@@ -105,7 +111,7 @@ try {
     runs.push(r);
   }
   const med = (k) => median(runs.map((r) => r[k]).filter((x) => typeof x === 'number'));
-  console.log(JSON.stringify({ ops: n, fill_seconds: fillSeconds, cold, runs,
+  console.log(JSON.stringify({ ops: n, fill_seconds: fillSeconds, cold, snapshot, runs,
     median: { first_frame_ms: med('first_frame_ms'), read_ms: med('read_ms'), applied_ms: med('applied_ms'), data_frame_ms: med('data_frame_ms') } }));
 } finally {
   if (context) await context.close().catch(() => {});

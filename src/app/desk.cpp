@@ -1,6 +1,9 @@
 #include "app/desk.h"
 
+#include <cstring>
 #include <unordered_map>
+
+#include "core/snapshot.h"
 
 namespace edudesk {
 
@@ -27,10 +30,67 @@ void Desk::load_begin(const Restored& r) {
   for (const RejectedRecord& rec : r.rejected) load_refused_[rec.id] = rec;
   load_outbox_ = std::unordered_set<std::string>(r.outbox.begin(), r.outbox.end());
   sync_.set_cursor(r.cursor);
+  // What a restored snapshot covers: its outbox Ops wait for the server again, and an Op refused
+  // after the snapshot was written leaves its State now.
+  for (const Op& op : r.outbox_ops)
+    if (load_outbox_.erase(op.id)) sync_.enqueue(op);
+  for (const Op& op : r.rejected_ops) {
+    auto it = load_refused_.find(op.id);
+    if (it == load_refused_.end()) continue;
+    unapply(state_, op.id);
+    rejected_.push_back({op, it->second.code, it->second.reason});
+    load_refused_.erase(it);
+  }
   for (const Op& op : r.ops) load_op(op);
 }
 
+void Desk::load_unreadable() {
+  ++stored_ops_;
+  ++load_rejected_;
+}
+
+namespace {
+// The desk's header in front of the State's image (core/snapshot.h).
+constexpr char kDeskSnapshotMagic[8] = {'E', 'D', 'D', 'E', 'S', 'K', '0', '1'};
+struct DeskSnapshotHeader {
+  char magic[8];
+  int64_t stored_ops, clock_ms, clock_counter;
+};
+}  // namespace
+
+std::string Desk::make_snapshot() const {
+  if (!pending_ops_.empty() || !in_flight_.empty() || !failed_.empty()) return {};
+  DeskSnapshotHeader h{};
+  std::memcpy(h.magic, kDeskSnapshotMagic, sizeof h.magic);
+  h.stored_ops = stored_ops_;
+  h.clock_ms = clock_.last().ms;
+  h.clock_counter = clock_.last().counter;
+  std::string out(reinterpret_cast<const char*>(&h), sizeof h);
+  out += snapshot_write(state_);
+  return out;
+}
+
+bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
+  DeskSnapshotHeader h{};
+  if (size < sizeof h) {
+    err = "snapshot too short";
+    return false;
+  }
+  std::memcpy(&h, data, sizeof h);
+  if (std::memcmp(h.magic, kDeskSnapshotMagic, sizeof h.magic) != 0 || h.stored_ops < 0) {
+    err = "not a desk snapshot";
+    return false;
+  }
+  State s;
+  if (!snapshot_read(data + sizeof h, size - sizeof h, s, err)) return false;
+  state_ = std::move(s);
+  clock_.observe(Hlc{h.clock_ms, h.clock_counter});
+  stored_ops_ = snapshot_covers_ = h.stored_ops;
+  return true;
+}
+
 void Desk::load_op(const Op& op) {
+  ++stored_ops_;
   auto it = load_refused_.find(op.id);
   if (it != load_refused_.end()) {  // refused by the server: kept for the agent, not in the State
     rejected_.push_back({op, it->second.code, it->second.reason});
@@ -126,6 +186,7 @@ void Desk::on_push_answer(const sync::PushRequest& req, const sync::PushResponse
 }
 
 void Desk::receive_peer(const std::vector<Op>& ops, bool local, int64_t cursor) {
+  stored_ops_ += static_cast<int64_t>(ops.size());  // the other tab wrote every one of them
   for (const Op& op : ops) {
     if (state_.applied_ops.count(op.id)) continue;
     auto early = refused_early_.find(op.id);
@@ -161,6 +222,7 @@ void Desk::on_stored(int64_t batch, bool ok, const std::string& message) {
       if (it->second.local && settled_.count(op.id)) late.push_back(op.id);
     }
     if (!late.empty()) store_.settle(late, {});  // or its outbox entry would outlive the ack
+    stored_ops_ += static_cast<int64_t>(it->second.ops.size());
     if (on_durable) on_durable(it->second);
     in_flight_.erase(it);
     if (failed_.empty() && in_flight_.empty()) storage_error_.clear();

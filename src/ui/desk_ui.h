@@ -65,6 +65,9 @@ class DeskUi {
   void set_learner_mode() { learner_mode_ = true; }
   // Practice mode (情景模拟): a local sandbox; a banner on every screen says nothing syncs.
   void set_practice_mode() { practice_ = true; }
+  // Tests that compare the State across reloads turn the SLA rule off (?sla_rule=off): its
+  // escalations depend on the clock. Another desk or the server escalates instead.
+  void set_sla_rule(bool on) { sla_rule_ = on; }
   std::function<void(bool enter)> on_practice;
   void learner_opened(const nlohmann::json& open);
   void learner_status(const std::string& code, const std::string& detail);
@@ -284,6 +287,7 @@ class DeskUi {
   struct { std::string for_id, text; int cause = -1; } incident_review_;
   Error incident_error_;
   Millis sla_checked_at_ = 0;
+  bool sla_rule_ = true;
   struct { std::string text, for_stamp; Error error; } sla_edit_;
   // knowledge base: rebuilt when the supervisors' edits change; suggestions per ticket
   KnowledgeBase kb_;

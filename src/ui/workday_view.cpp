@@ -499,7 +499,7 @@ void DeskUi::draw_sla_editor(Millis now) {
 
 // The SLA rule, run now and then: breaches become escalation Ops (the same on every desk).
 void DeskUi::run_sla_rule(Millis now) {
-  if (now - sla_checked_at_ < 30 * 1000) return;
+  if (!sla_rule_ || now - sla_checked_at_ < 30 * 1000) return;
   sla_checked_at_ = now;
   if (desk_.actor().empty()) return;
   Submitted r = desk_.submit({{"type", "sla.escalate"}}, now);

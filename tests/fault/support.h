@@ -48,7 +48,7 @@ class MemoryStore : public OpStore {
   void settle(const std::vector<std::string>& acknowledged, const std::vector<RejectedRecord>& refused) override;
   std::vector<std::string> outbox() const;  // ids in order
   size_t outbox_size() const { return outbox_pos_.size(); }
-  Restored restored() const { return Restored{durable, outbox(), rejected, cursor}; }
+  Restored restored() const { return Restored{durable, outbox(), rejected, cursor, {}, {}}; }
 
  private:
   std::map<int64_t, std::string> outbox_;

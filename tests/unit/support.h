@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for the unit tests: a desk with one agent, a customer and a course,
 // and an in-memory OpStore whose writes complete when the test says so.
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -60,6 +62,30 @@ inline State base_state() {
   apply(s, make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}), e);
   apply(s, make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}}), e);
   return s;
+}
+
+// Applies every op to `s` in the order given; counts (and reports) the ones not applied.
+inline int64_t replay(const std::vector<Op>& ops, State& s) {
+  int64_t refused = 0;
+  for (const Op& op : ops) {
+    Error err;
+    if (apply(s, op, err) != ApplyOutcome::applied) {
+      ++refused;
+      UNSCOPED_INFO("op " << op.id << " (" << op.type << ") refused: " << err.code << " " << err.message);
+    }
+  }
+  return refused;
+}
+
+// The Desk's path without storage: decides `cmd` in `ctx` against `s` and applies its Ops.
+// False, with `err`, when the command is refused or one of its Ops is not applied.
+inline bool run_command(State& s, const nlohmann::json& cmd, Context& ctx, Error& err, Decision* out = nullptr) {
+  Decision d;
+  if (!decide(s, cmd, ctx, d, err)) return false;
+  for (const Op& op : d.ops)
+    if (apply(s, op, err) != ApplyOutcome::applied) return false;
+  if (out) *out = std::move(d);
+  return true;
 }
 
 inline nlohmann::json new_ticket_cmd() {

@@ -12,8 +12,10 @@
 #include "core/workflow.h"
 #include "core/state.h"
 #include "core/utf8.h"
+#include "support.h"
 
 using namespace edudesk;
+using edudesk::test::replay;
 
 namespace {
 
@@ -30,19 +32,6 @@ std::string dump(const std::vector<Op>& ops) {
   std::string out;
   for (const Op& op : ops) out += op_to_json(op).dump() + "\n";
   return out;
-}
-
-// Applies every op to a fresh State; counts the ones not applied.
-int64_t replay(const std::vector<Op>& ops, State& s) {
-  int64_t refused = 0;
-  for (const Op& op : ops) {
-    Error err;
-    if (apply(s, op, err) != ApplyOutcome::applied) {
-      ++refused;
-      UNSCOPED_INFO("op " << op.id << " (" << op.type << ") refused: " << err.code << " " << err.message);
-    }
-  }
-  return refused;
 }
 
 bool all_strings_utf8(const json& j) {

@@ -117,6 +117,93 @@ TEST_CASE("a log loaded a page at a time gives the same desk, outbox and refused
   }
 }
 
+TEST_CASE("a desk restored from a snapshot and the newer Ops equals one that replays the whole log") {
+  Fixture f;
+  Submitted t = f.desk.submit(new_ticket_cmd(), kT0);
+  json id = t.result["ticket_id"];
+  auto reply = [&](const char* text, Millis at) {
+    REQUIRE(f.desk.submit({{"type", "ticket.reply"}, {"ticket_id", id}, {"text", text}}, at).ok);
+  };
+  reply("好的", kT0 + 1);
+  reply("稍等", kT0 + 2);  // the server refuses this one after the snapshot was written
+  f.store.complete_all();
+  reply("已处理", kT0 + 3);
+  CHECK(f.desk.make_snapshot().empty());  // a change still being written is never in a snapshot
+  f.store.complete_all();
+  const std::string snap = f.desk.make_snapshot();
+  REQUIRE_FALSE(snap.empty());
+  CHECK(f.desk.stored_ops() == 7);
+  reply("请查收", kT0 + 4);  // after the snapshot: only in the log
+  f.store.complete_all();
+  const std::vector<Op>& mine = f.store.durable;  // T, R1, R2, R3, R4
+  REQUIRE(mine.size() == 5);
+  std::vector<Op> log = {
+      make("o1", op_type::agent_created, {{"agent_id", "a-1"}, {"name", "王敏"}, {"role", "mid"}}),
+      make("o2", op_type::customer_created, {{"customer_id", "c-1"}, {"name", "李小明"}, {"phone", "13800138000"}}),
+      make("o3", op_type::course_created, {{"course_id", "k-1"}, {"name", "高中数学冲刺班"}, {"price_fen", 298000}})};
+  log.insert(log.end(), mine.begin(), mine.end());
+  Restored head;  // the creation was acknowledged, R2 refused; R1, R3 and R4 wait for the server
+  head.outbox = {mine[1].id, mine[3].id, mine[4].id};
+  head.rejected = {{mine[2].id, "forbidden", "不允许"}};
+  head.cursor = 9;
+
+  ManualStore s1, s2;
+  Desk whole(s1, "w-"), fast(s2, "f-");
+  Restored all = head;
+  all.ops = log;
+  whole.load(all);
+  std::string err;
+  REQUIRE(fast.restore_snapshot(snap.data(), snap.size(), err));
+  CHECK(fast.snapshot_covers() == 7);
+  Restored rest = head;  // what the browser reads: the outbox and refused Ops the snapshot covers
+  rest.outbox_ops = {mine[1], mine[3]};
+  rest.rejected_ops = {mine[2]};
+  fast.load_begin(rest);
+  fast.load_op(mine[4]);
+  fast.load_end();
+
+  CHECK(state_image(fast.state()) == state_image(whole.state()));
+  CHECK(fast.state().tickets.at(0).timeline.size() == 4);  // the message, R1, R3, R4: the refused R2 left
+  CHECK(fast.stored_ops() == 8);
+  CHECK(whole.stored_ops() == 8);
+  for (Desk* d : {&whole, &fast}) {
+    REQUIRE(d->sync().outbox().size() == 3);
+    CHECK(d->sync().outbox()[0].id == mine[1].id);  // in the order they were made
+    CHECK(d->sync().outbox()[2].id == mine[4].id);
+    REQUIRE(d->rejected().size() == 1);
+    CHECK(d->rejected()[0].op.id == mine[2].id);
+    CHECK(d->sync().cursor() == 9);
+  }
+  // The clock came back too: a new change is stamped after everything restored.
+  fast.sign_in("a-1");
+  Submitted next = fast.submit({{"type", "ticket.reply"}, {"ticket_id", id}, {"text", "再见"}}, kT0);
+  REQUIRE(next.ok);
+  CHECK(mine[4].hlc < fast.state().tickets.at(0).timeline.back().hlc);
+}
+
+TEST_CASE("a damaged snapshot is refused and leaves the desk as it was") {
+  Fixture f;
+  REQUIRE(f.desk.submit(new_ticket_cmd(), kT0).ok);
+  f.store.complete_all();
+  std::string snap = f.desk.make_snapshot();
+  REQUIRE(snap.size() > 64);
+  ManualStore s;
+  Desk d(s, "d-");
+  std::string err;
+  for (size_t cut : {size_t{0}, size_t{10}, snap.size() / 2, snap.size() - 1}) {
+    CHECK_FALSE(d.restore_snapshot(snap.data(), cut, err));
+    CHECK_FALSE(err.empty());
+  }
+  std::string bad = snap;
+  bad[0] = 'X';
+  CHECK_FALSE(d.restore_snapshot(bad.data(), bad.size(), err));
+  CHECK(err == "not a desk snapshot");
+  CHECK(d.state().tickets.empty());
+  CHECK(d.stored_ops() == 0);
+  REQUIRE(d.restore_snapshot(snap.data(), snap.size(), err));
+  CHECK(d.state().tickets.size() == 1);
+}
+
 TEST_CASE("every UI string exists in all three languages") {
   // gen_i18n.py refuses to build with a gap; this checks the compiled table itself.
   REQUIRE(kI18nRowCount > 50);

@@ -36,6 +36,9 @@ struct App {
   EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl = 0;
   bool awaiting_first_pull = false;  // an empty store fills from the server's desk
   bool practice = false;             // 情景模拟: a local sandbox, never synced
+  // A snapshot of the State is written once this many Ops were stored since the last one
+  // (about 0.6 s of replay in WASM); ?snapshot_every=N in tests.
+  int64_t snapshot_every = 10000;
 };
 App* g_app = nullptr;
 
@@ -221,7 +224,8 @@ EM_JS(char*, js_id_prefix, (), {
 EM_JS(char*, js_config, (), {
   const q = new URLSearchParams(location.search);
   const out = JSON.stringify({ server: q.get("server") || "", agent: q.get("agent") || "a-wangmin", practice: q.get("practice") === "1",
-                               password: q.get("password") || "edudesk" });
+                               password: q.get("password") || "edudesk", snapshot_every: Number(q.get("snapshot_every")) || 0,
+                               sla_rule: q.get("sla_rule") !== "off" });
   const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
   stringToUTF8(out, p, n);
   return p;
@@ -388,6 +392,9 @@ int main() {
   auto cfg = nlohmann::json::parse(cfg_text, nullptr, false);
   std::free(cfg_text);
   auto cfg_str = [&](const char* k) { return cfg.is_object() && cfg[k].is_string() ? cfg[k].get<std::string>() : std::string(); };
+  if (cfg.is_object() && cfg["snapshot_every"].is_number() && cfg["snapshot_every"].get<int64_t>() > 0)
+    app.snapshot_every = cfg["snapshot_every"].get<int64_t>();
+  if (cfg.is_object() && cfg["sla_rule"].is_boolean()) app.ui->set_sla_rule(cfg["sla_rule"].get<bool>());
   // The service worker keeps the app (a desk and a learner's link alike open offline later);
   // a new version is offered, never forced. The CJK font follows the first frame.
   app.ui->on_update = [] { platform::apply_update(); };
@@ -543,6 +550,12 @@ int main() {
   // loop idles: once a second, without drawing unless something changed.
   emscripten_set_interval([](void*) {
     if (!g_app->practice && g_app->ui->phase() == ui::Phase::ready && platform::is_leader()) g_app->driver->tick(platform::now_ms());
+    // Enough Ops stored since the last snapshot: the tab that syncs writes a new one (it waits
+    // for a pause in the input and for the store to agree with the desk).
+    const Desk& d = *g_app->desk;
+    if (g_app->ui->phase() == ui::Phase::ready && platform::is_leader() && d.pending_count() == 0 &&
+        d.failed_batches() == 0 && d.stored_ops() - d.snapshot_covers() >= g_app->snapshot_every)
+      platform::write_snapshot(d);
     static int seconds = 0;
     if (++seconds % 60 == 0) platform::request_redraw(1);  // ages ("5 分钟") move on once a minute
   }, 1000, nullptr);

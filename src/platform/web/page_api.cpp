@@ -101,11 +101,16 @@ EMSCRIPTEN_KEEPALIVE const char* edudesk_api_query(const char* text) {
   auto q = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (q.is_discarded()) return out(error_json({"bad_json", "", "the query is not valid JSON"}));
   if (q.is_object() && q.contains("type") && q["type"] == "storage") {
-    return out({{"ok", true},
-                {"pending_ops", g_desk->pending_count()},
-                {"failed_batches", g_desk->failed_batches()},
-                {"error", g_desk->storage_error()},
-                {"load_rejected", g_desk->load_rejected()}});
+    nlohmann::json r{{"ok", true},
+                     {"pending_ops", g_desk->pending_count()},
+                     {"failed_batches", g_desk->failed_batches()},
+                     {"error", g_desk->storage_error()},
+                     {"load_rejected", g_desk->load_rejected()},
+                     {"stored_ops", g_desk->stored_ops()},
+                     {"snapshot_covers", g_desk->snapshot_covers()}};
+    // The whole State as the replicas compare it (tests: a restored snapshot equals a replay).
+    if (q.value("image", false) && g_ready) r["image"] = state_image(g_desk->state());
+    return out(r);
   }
   if (q.is_object() && q.contains("type") && q["type"] == "sync") {
     const SyncStatus& st = g_driver->status();

@@ -12,6 +12,7 @@ std::function<void(int64_t, bool, const std::string&)> g_result;
 Desk* g_load_desk = nullptr;
 OpenResult g_opening;  // between the header and the last page
 int64_t g_loaded = 0;
+std::string g_snapshot;  // made for js_write_snapshot, freed once copied
 }  // namespace
 
 extern "C" {
@@ -40,10 +41,20 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_opened(int outcome, const char* payload)
     if (rj.is_object() && rj.contains("id") && rj["id"].is_string())
       r.restored.rejected.push_back({rj["id"].get<std::string>(), rj.value("code", std::string()),
                                      rj.value("reason", std::string())});
+  // A restored snapshot: the outbox and refused Ops it covers (their State is in it already).
+  auto ops_of = [&](const char* key, std::vector<Op>& into) {
+    for (const auto& oj : j.value(key, nlohmann::json::array())) {
+      Op op;
+      Error err;
+      if (op_from_json(oj, op, err)) into.push_back(std::move(op));
+    }
+  };
+  ops_of("outbox_ops", r.restored.outbox_ops);
+  ops_of("rejected_ops", r.restored.rejected_ops);
   const auto& meta = j.value("meta", nlohmann::json::object());
   if (meta.contains("cursor") && meta["cursor"].is_number_integer()) r.restored.cursor = meta["cursor"].get<int64_t>();
   if (meta.contains("token") && meta["token"].is_string()) r.token = meta["token"].get<std::string>();
-  g_loaded = 0;
+  g_loaded = j.value("snapshot_covers", int64_t{0});
   g_load_desk->load_begin(r.restored);
 }
 // One page of the op log (a JSON array of Ops in arrival order); `last` after the final one.
@@ -55,6 +66,7 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_page(const char* payload, int last) {
       Op op;
       Error err;
       if (op_from_json(oj, op, err)) g_load_desk->load_op(op);
+      else g_load_desk->load_unreadable();
     }
     g_loaded += static_cast<int64_t>(page.size());
   }
@@ -67,17 +79,38 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_page(const char* payload, int last) {
   auto done = std::move(g_open_done);
   done(std::move(g_opening));
 }
+// The stored snapshot (js_open_store): 1 when the desk took its State, 0 to replay the whole log.
+EMSCRIPTEN_KEEPALIVE int edudesk_store_snapshot(const char* data, int size) {
+  if (!g_load_desk || size <= 0) return 0;
+  std::string err;
+  if (g_load_desk->restore_snapshot(data, static_cast<size_t>(size), err)) return 1;
+  EM_ASM({ console.warn("edudesk: the stored snapshot is not used (" + UTF8ToString($0) + "); replaying the log"); }, err.c_str());
+  return 0;
+}
+// js_write_snapshot: make (its size, 0 when a change is in flight), read the bytes, free them.
+EMSCRIPTEN_KEEPALIVE int edudesk_snapshot_make() {
+  g_snapshot = g_load_desk ? g_load_desk->make_snapshot() : std::string();
+  return static_cast<int>(g_snapshot.size());
+}
+EMSCRIPTEN_KEEPALIVE const char* edudesk_snapshot_data() { return g_snapshot.data(); }
+EMSCRIPTEN_KEEPALIVE void edudesk_snapshot_free() { std::string().swap(g_snapshot); }
+EMSCRIPTEN_KEEPALIVE void edudesk_snapshot_written(double covers) {
+  if (g_load_desk) g_load_desk->set_snapshot_covers(static_cast<int64_t>(covers));
+}
 EMSCRIPTEN_KEEPALIVE void edudesk_store_result(double batch, int ok, const char* error) {
   if (g_result) g_result(static_cast<int64_t>(batch), ok != 0, error);
 }
 }
 
-// Every tab opens the store; tabs_web.cpp decides which one syncs. The op log is read in
-// pages (getAll over key ranges), each handed to the desk while the next one is read, so a
-// large log is never held twice and the browser draws frames (the progress) in between.
-// Strings go through the heap, never the stack (ccall's 'string' puts them on the 5 MB stack).
+// Every tab opens the store; tabs_web.cpp decides which one syncs. A snapshot of the State
+// (store "snapshot", written by js_write_snapshot) is restored first when there is one and this
+// build can read it; then the Ops newer than it are read in pages (getAll over key ranges), each
+// handed to the desk while the next ones are read, so a large log is never held twice and the
+// browser draws frames (the progress) in between. Without a usable snapshot the whole log is
+// replayed. Strings go through the heap, never the stack (ccall's 'string' puts them on the
+// 5 MB stack).
 EM_JS(void, js_open_store, (int page_size), {
-  const DB = Module.edudeskStoreName || "edudesk", VERSION = 2;  // practice mode: its own database
+  const DB = Module.edudeskStoreName || "edudesk", VERSION = 3;  // practice mode: its own database
   const withString = (text, fn) => {
     const n = lengthBytesUTF8(text) + 1, p = _malloc(n);
     stringToUTF8(text, p, n);
@@ -93,6 +126,8 @@ EM_JS(void, js_open_store, (int page_size), {
       if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox", { keyPath: "id" });
       if (!db.objectStoreNames.contains("rejected")) db.createObjectStore("rejected", { keyPath: "id" });
       if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta", { keyPath: "k" });
+      // v3: {k: "info", key, count, size, at} and {k: "state", bytes}: the State after the Ops up to `key`
+      if (!db.objectStoreNames.contains("snapshot")) db.createObjectStore("snapshot", { keyPath: "k" });
     };
     req.onerror = () => report(2, String(req.error && req.error.name || "open failed"));
     req.onblocked = () => report(2, "blocked");
@@ -102,6 +137,7 @@ EM_JS(void, js_open_store, (int page_size), {
       db.onversionchange = () => db.close();  // a newer version in another tab takes over
       const t0 = performance.now();
       const fail = (tx) => report(2, String(tx.error && tx.error.name || "read failed"));
+      const prof = Module.edudeskLoadProfile = { pages: 0, stringify_ms: 0, apply_ms: 0, snapshot: null };
       // Keys are auto-increment integers in arrival order: pages are key ranges [lo, lo + size),
       // several read ahead at once while the desk applies the oldest (reads are the slower half).
       const readPage = (lo) => new Promise((resolve, reject) => {
@@ -111,9 +147,9 @@ EM_JS(void, js_open_store, (int page_size), {
         tx.oncomplete = () => resolve(ops);
         tx.onerror = tx.onabort = () => reject(tx);
       });
-      const head = db.transaction(["ops", "outbox", "rejected", "meta"], "readonly");
+      const head = db.transaction(["ops", "outbox", "rejected", "meta", "snapshot"], "readonly");
       const out = {};
-      let minKey = 1, maxKey = 0;  // keys run from the first kept to the last (a cleared store keeps counting)
+      let minKey = 1, maxKey = 0, snap = null, info = null;  // keys run from the first kept to the last (a cleared store keeps counting)
       head.objectStore("ops").count().onsuccess = (e) => { out.total = e.target.result; };
       head.objectStore("ops").openKeyCursor(null, "next").onsuccess = (e) => { const c = e.target.result; if (c) minKey = c.key; };
       head.objectStore("ops").openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; if (c) maxKey = c.key; };
@@ -123,34 +159,123 @@ EM_JS(void, js_open_store, (int page_size), {
         out.meta = {};
         for (const r of e.target.result) out.meta[r.k] = r.v;
       };
+      const snaps = head.objectStore("snapshot");
+      snaps.get("info").onsuccess = (e) => { info = e.target.result || null; };
+      snaps.get("state").onsuccess = (e) => { snap = e.target.result || null; };
       head.onerror = () => fail(head);
       head.oncomplete = () => {
-        report(0, JSON.stringify(out));
-        const AHEAD = 4, queue = [];
-        let nextLo = minKey;
-        const refill = () => { while (queue.length < AHEAD && nextLo <= maxKey) { queue.push(readPage(nextLo)); nextLo += page_size; } };
-        refill();
-        const prof = Module.edudeskLoadProfile = { pages: 0, stringify_ms: 0, apply_ms: 0 };
-        const step = () => {
-          const p = queue.length ? queue.shift() : Promise.resolve([]);
-          p.then((ops) => {
-            refill();
-            const complete = queue.length === 0;
-            const ts = performance.now();
-            const text = JSON.stringify(ops);
-            const ta = performance.now();
-            if (complete) Module.edudeskLoadMs = ta - t0;
-            withString(text, (q) => Module._edudesk_store_page(q, complete ? 1 : 0));
-            prof.pages++; prof.stringify_ms += ta - ts; prof.apply_ms += performance.now() - ta;
-            if (!complete) step();
-          }, fail);
-        };
-        step();
+        // The snapshot first: the desk takes its State (or refuses it: damaged, another build).
+        let fromKey = minKey;
+        const used = () => new Promise((resolve) => {
+          if (!info || !snap || !(snap.bytes instanceof ArrayBuffer) || !(info.key <= maxKey) || !(info.count <= out.total)) return resolve(false);
+          const ts = performance.now();
+          const n = snap.bytes.byteLength, p = _malloc(n);
+          if (!p) return resolve(false);
+          HEAPU8.set(new Uint8Array(snap.bytes), p);
+          snap = null;  // the copy in the heap is the only one now
+          const ok = Module._edudesk_store_snapshot(p, n) === 1;
+          _free(p);
+          prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, restore_ms: performance.now() - ts };
+          if (!ok) return resolve(false);
+          fromKey = info.key + 1;
+          // The outbox and refused Ops the snapshot covers come by their ids (the pages bring the newer ones).
+          const tx = db.transaction("ops", "readonly"), byId = tx.objectStore("ops").index("by_id");
+          const outboxOps = [], rejectedOps = [];
+          const fetch = (id, into) => {
+            byId.openCursor(IDBKeyRange.only(id)).onsuccess = (e) => {
+              const c = e.target.result;
+              if (c && c.primaryKey <= info.key) into.push([c.primaryKey, c.value]);
+            };
+          };
+          for (const id of out.outbox) fetch(id, outboxOps);
+          for (const r of out.rejected) fetch(r.id, rejectedOps);
+          tx.oncomplete = () => {
+            const inOrder = (xs) => xs.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+            out.outbox_ops = inOrder(outboxOps);
+            out.rejected_ops = inOrder(rejectedOps);
+            out.snapshot_covers = info.count;
+            resolve(true);
+          };
+          tx.onerror = tx.onabort = () => resolve(false);  // cannot happen without the store failing: replay
+        });
+        used().then((restored) => {
+          if (!restored && prof.snapshot && prof.snapshot.used) return report(2, "snapshot: outbox read failed");
+          report(0, JSON.stringify(out));
+          const AHEAD = 4, queue = [];
+          let nextLo = fromKey;
+          const refill = () => { while (queue.length < AHEAD && nextLo <= maxKey) { queue.push(readPage(nextLo)); nextLo += page_size; } };
+          refill();
+          const step = () => {
+            const p = queue.length ? queue.shift() : Promise.resolve([]);
+            p.then((ops) => {
+              refill();
+              const complete = queue.length === 0;
+              const ts = performance.now();
+              const text = JSON.stringify(ops);
+              const ta = performance.now();
+              if (complete) Module.edudeskLoadMs = ta - t0;
+              withString(text, (q) => Module._edudesk_store_page(q, complete ? 1 : 0));
+              prof.pages++; prof.stringify_ms += ta - ts; prof.apply_ms += performance.now() - ta;
+              if (!complete) step();
+            }, fail);
+          };
+          step();
+        });
       };
     };
   };
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  // Input marks the desk busy: a snapshot (which holds the main thread a moment) waits for a pause.
+  for (const t of ["pointerdown", "keydown", "wheel", "touchstart"])
+    addEventListener(t, () => { Module.edudeskLastInputMs = performance.now(); }, { capture: true, passive: true });
   open();
+});
+
+// Writes a snapshot of the desk's State when the store agrees with the desk (js_open_store reads
+// it). In one readwrite transaction over "ops" and "snapshot", so no Op is written in between:
+// the store's count must equal the Ops the desk knows are stored (no other tab's write unheard
+// of), the desk must have nothing in flight, the largest key is what the snapshot covers. Never
+// while storage is nearly full (the op log comes first); a failed write changes nothing.
+EM_JS(void, js_write_snapshot, (double expected), {
+  const db = Module.edudeskDb;
+  if (!db || Module.edudeskSnapshotBusy || !db.objectStoreNames.contains("snapshot")) return;
+  if (performance.now() - (Module.edudeskLastInputMs ?? -1e9) < 3000) return;  // the agent is busy: later
+  if (performance.now() < (Module.edudeskSnapshotRetryAt || 0)) return;       // skipped or failed lately
+  Module.edudeskSnapshotBusy = true;
+  const done = (what) => {
+    Module.edudeskSnapshotBusy = false;
+    if (what) Module.edudeskSnapshotLast = what;
+    if (!what || !what.bytes) Module.edudeskSnapshotRetryAt = performance.now() + 10000;
+  };
+  const room = (navigator.storage && navigator.storage.estimate) ? navigator.storage.estimate() : Promise.resolve({});
+  room.then((est) => {
+    if (est.quota && est.usage > 0.4 * est.quota) return done({ skipped: "storage nearly full", usage: est.usage, quota: est.quota });
+    const t0 = performance.now();
+    let tx;
+    try { tx = db.transaction(["ops", "snapshot"], "readwrite"); } catch (e) { return done({ error: String(e && e.name || e) }); }
+    const ops = tx.objectStore("ops");
+    let count = -1, maxKey = -1, made = null;
+    const go = () => {
+      if (count < 0 || maxKey < 0) return;
+      if (count !== expected) { made = { skipped: "the store holds " + count + " Ops, the desk knows " + expected }; return; }
+      const n = Module._edudesk_snapshot_make();
+      if (!n) { made = { skipped: "changes in flight" }; return; }
+      const p = Module._edudesk_snapshot_data();
+      const bytes = HEAPU8.slice(p, p + n).buffer;
+      Module._edudesk_snapshot_free();
+      const snaps = tx.objectStore("snapshot");
+      snaps.put({ k: "state", bytes });
+      snaps.put({ k: "info", key: maxKey, count, size: n, at: Date.now() });
+      made = { bytes: n, covers: count, key: maxKey, make_ms: performance.now() - t0 };
+    };
+    ops.count().onsuccess = (e) => { count = e.target.result; go(); };
+    ops.openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; maxKey = c ? c.key : 0; go(); };
+    tx.oncomplete = () => {
+      if (made && made.bytes) { made.ms = performance.now() - t0; Module._edudesk_snapshot_written(made.covers); }
+      done(made);
+    };
+    tx.onabort = tx.onerror = () => done({ error: String(tx.error && tx.error.name || "AbortError") });
+  }, () => done(null));
 });
 
 EM_JS(void, js_append_ops, (double batch, const char* json), {
@@ -167,9 +292,15 @@ EM_JS(void, js_append_ops, (double batch, const char* json), {
     }
     if (b.cursor >= 0) tx.objectStore("meta").put({ k: "cursor", v: b.cursor });
     tx.oncomplete = () => done(1, "");
-    tx.onabort = () => done(0, String(tx.error && tx.error.name || "AbortError"));
+    tx.onabort = () => {
+      const name = String(tx.error && tx.error.name || "AbortError");
+      if (name === "QuotaExceededError") try { Module.edudeskDb.transaction("snapshot", "readwrite").objectStore("snapshot").clear(); } catch (e2) {}  // room for the log; the retry can succeed
+      done(0, name);
+    };
   } catch (e) {
     // Thrown synchronously: QuotaExceededError, InvalidStateError (closed), or a test's injected failure.
+    // The op log is the truth and the snapshot only a shortcut: when storage is full, it goes first.
+    if (e && e.name === "QuotaExceededError") { try { Module.edudeskDb.transaction("snapshot", "readwrite").objectStore("snapshot").clear(); } catch (e2) {} }
     setTimeout(() => done(0, String(e && e.name || e)), 0);
   }
 });
@@ -217,6 +348,8 @@ void open_store(Desk& desk, std::function<void(int64_t, int64_t)> progress, std:
   g_open_done = std::move(done);
   js_open_store(4000);
 }
+
+void write_snapshot(const Desk& desk) { js_write_snapshot(static_cast<double>(desk.stored_ops())); }
 
 void on_store_result(std::function<void(int64_t, bool, const std::string&)> cb) { g_result = std::move(cb); }
 void save_meta(const std::string& key, const std::string& value) { js_save_meta(key.c_str(), value.c_str()); }

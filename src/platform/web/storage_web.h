@@ -1,10 +1,12 @@
 #pragma once
 // The op log in IndexedDB, reached directly from C++ (not IDBFS, whose
-// whole-filesystem syncfs has lost entire databases). Database "edudesk" v2:
+// whole-filesystem syncfs has lost entire databases). Database "edudesk" v3:
 //   ops       auto-increment keys in arrival order, unique index on the op id
 //   outbox    {id}: Ops not yet acknowledged by the server (written with the Op)
 //   rejected  {id, code, reason}: Ops the server refused for good
 //   meta      {k, v}: the pull cursor (written with the pulled Ops), the token
+//   snapshot  (v3) {k: "state", bytes} and {k: "info", key, count, size, at}: the State after
+//             the Ops up to `key` (Desk::make_snapshot), for a fast start
 #include <functional>
 #include <string>
 
@@ -36,6 +38,10 @@ struct OpenResult {
 // (Ops applied, Ops in all) after each page but the last, `done` once everything is applied.
 void open_store(Desk& desk, std::function<void(int64_t applied, int64_t total)> progress,
                 std::function<void(OpenResult)> done);
+// Writes a snapshot of the desk's State next to the log when the store agrees with the desk
+// (same count of Ops, nothing in flight); the next start restores it and replays only the
+// newer Ops. Asynchronous; Module.edudeskSnapshotLast tells what happened.
+void write_snapshot(const Desk& desk);
 // Wires batch outcomes to `cb` (Desk::on_stored).
 void on_store_result(std::function<void(int64_t batch, bool ok, const std::string& error)> cb);
 void save_meta(const std::string& key, const std::string& value);
