@@ -16,6 +16,7 @@ struct Pending {
   std::string label;
   bool has_label = false;
   bool checked = false;
+  bool text = false;
 };
 std::unordered_map<ImGuiID, Pending> g_current;
 std::vector<ImGuiID> g_order;
@@ -56,6 +57,7 @@ void widgets_end_frame() {
     w.x = p.rect.Min.x; w.y = p.rect.Min.y; w.w = p.rect.GetWidth(); w.h = p.rect.GetHeight();
     w.visible = p.visible;
     w.checked = p.checked;
+    w.text = p.text;
     g_last.push_back(std::move(w));
   }
   g_current.clear();
@@ -68,7 +70,7 @@ std::string widgets_json() {
   nlohmann::json arr = nlohmann::json::array();
   for (const WidgetInfo& w : g_last)
     arr.push_back({{"id", w.id}, {"label", w.label}, {"x", w.x}, {"y", w.y}, {"w", w.w}, {"h", w.h},
-                   {"visible", w.visible}, {"checked", w.checked}});
+                   {"visible", w.visible}, {"checked", w.checked}, {"text", w.text}});
   return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -90,6 +92,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, 
   it->second.label = label;
   it->second.has_label = true;
   it->second.checked = (flags & ImGuiItemStatusFlags_Checked) != 0;
+  it->second.text = (flags & ImGuiItemStatusFlags_Inputable) != 0;
 }
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
 const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

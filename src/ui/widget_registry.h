@@ -13,6 +13,7 @@ struct WidgetInfo {
   float x = 0, y = 0, w = 0, h = 0;
   bool visible = true;  // inside its window's clip rectangle
   bool checked = false;  // a selected row, a ticked box
+  bool text = false;     // takes typed text (a tap on it must open the on-screen keyboard)
 };
 
 void widgets_enable();

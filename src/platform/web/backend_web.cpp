@@ -11,7 +11,9 @@
 //  [X] HiDPI and zoom: canvas backing store = CSS size × devicePixelRatio, read every frame.
 //  [X] Resize with the container (the canvas is 100% of its parent).
 //  [X] Redraw on demand: idle, the requestAnimationFrame loop is paused altogether.
-//  [ ] Touch drag-to-scroll with inertia, on-screen keyboard focus from touchend (issue 8).
+//  [X] Touch: a drag scrolls what is under the finger and glides on with inertia; a tap
+//      clicks; a tap on a text field focuses the IME field inside the gesture, so phones
+//      open their on-screen keyboard (issue 8).
 //
 // 2026-11-24: first version (Emscripten 3.1.6, ImGui 1.90.1).
 #include <emscripten.h>
@@ -40,6 +42,29 @@ std::vector<ButtonEvent> g_deferred;
 bool g_deferred_ready = false;
 float g_last_x = -1, g_last_y = -1;  // the newest position queued
 float g_seen_x = -1, g_seen_y = -1;  // the position as of the last drawn frame
+
+// ---- touch: a drag scrolls (then glides on), a tap clicks ----
+EM_JS(double, js_perf_ms, (), { return performance.now(); });  // the clock of events' timeStamp
+constexpr float kTapSlop = 10;         // CSS px a finger may wander and still tap
+constexpr float kGlideStop = 30;       // px/s: slower than this, the glide ends
+constexpr double kGlideDecayS = 0.325;  // the velocity's time constant (as on iOS)
+struct Touch {
+  bool down = false, scrolling = false;
+  float x0 = 0, y0 = 0, x = 0, y = 0;  // where it started, where it is
+  double t = 0;                        // ms of the last move
+  float vx = 0, vy = 0;                // px/s, smoothed over the last moves
+} g_touch;
+bool g_gliding = false;
+float g_glide_vx = 0, g_glide_vy = 0;
+double g_glide_t = 0;
+
+// Scrolls the window under the (touch) pointer by a finger's movement in CSS px: ImGui turns
+// one wheel unit into 5 lines of the window's font.
+void scroll_by(float dx, float dy) {
+  float step = 5 * ImGui::GetFontSize();
+  if (step <= 0) step = 80;
+  ImGui::GetIO().AddMouseWheelEvent(dx / step, dy / step);
+}
 
 ImGuiKey key_from_dom(const char* code, const char* key) {
   // Letters and digits by physical position (code), so shortcuts work in any layout.
@@ -77,6 +102,54 @@ void set_ime_data(ImGuiViewport*, ImGuiPlatformImeData* data) {
 
 // ---- events from the JavaScript listeners below ------------------------------------
 extern "C" {
+EMSCRIPTEN_KEEPALIVE void edudesk_ev_pointer(int kind, float x, float y, int button, int source);
+// A finger (pointerType "touch"): kind 1 down, 0 move, 2 up, 4 cancel; `t` the event's timeStamp
+// (ms). Returns 1 for a tap.
+EMSCRIPTEN_KEEPALIVE int edudesk_ev_touch(int kind, float x, float y, double t) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+  Touch& f = g_touch;
+  if (kind == 1) {
+    g_gliding = false;  // a finger down stops a glide
+    f = Touch{true, false, x, y, x, y, t, 0, 0};
+    io.AddMousePosEvent(x, y);  // what is under the finger receives the scroll
+    g_last_x = x;
+    g_last_y = y;
+    request_redraw();
+    return 0;
+  }
+  if (!f.down) return 0;
+  if (kind == 0) {
+    if (!f.scrolling && std::hypot(x - f.x0, y - f.y0) > kTapSlop) f.scrolling = true;
+    if (f.scrolling) {
+      scroll_by(x - f.x, y - f.y);
+      double dt = std::fmax(1.0, t - f.t) / 1000.0;
+      f.vx = static_cast<float>(0.8 * (x - f.x) / dt + 0.2 * f.vx);
+      f.vy = static_cast<float>(0.8 * (y - f.y) / dt + 0.2 * f.vy);
+      f.x = x;
+      f.y = y;
+      f.t = t;
+      request_redraw();
+    }
+    return 0;
+  }
+  f.down = false;
+  if (kind == 4) return 0;
+  if (f.scrolling) {
+    // A finger resting before it lifts has no speed left: no glide.
+    if (t - f.t < 100 && std::hypot(f.vx, f.vy) > kGlideStop) {
+      g_gliding = true;
+      g_glide_vx = f.vx;
+      g_glide_vy = f.vy;
+      g_glide_t = js_perf_ms();  // glides from now on, one step per drawn frame
+    }
+    request_redraw();
+    return 0;
+  }
+  edudesk_ev_pointer(1, f.x0, f.y0, 0, 1);  // a tap: press and release where it began
+  edudesk_ev_pointer(2, f.x0, f.y0, 0, 1);
+  return 1;
+}
 EMSCRIPTEN_KEEPALIVE void edudesk_ev_pointer(int kind, float x, float y, int button, int source) {
   ImGuiIO& io = ImGui::GetIO();
   io.AddMouseSourceEvent(source == 1 ? ImGuiMouseSource_TouchScreen
@@ -169,15 +242,41 @@ EM_JS(void, js_install_listeners, (const char* selector), {
   const M = Module;
   const pos = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
   const src = (e) => e.pointerType === 'touch' ? 1 : e.pointerType === 'pen' ? 2 : 0;
+  // A finger goes to edudesk_ev_touch (drag = scroll, tap = click). A tap on a text field
+  // focuses the IME field right here, inside the gesture: phones open their keyboard only then.
+  const touch = (kind, e) => {
+    const [x, y] = pos(e);
+    const tap = M._edudesk_ev_touch(kind, x, y, e.timeStamp);  // when the finger moved, not when we heard
+    if (tap && window.edudesk && window.edudesk.widgets &&
+        window.edudesk.widgets().some((w) => w.text && w.visible && x >= w.x && x < w.x + w.w && y >= w.y && y < w.y + w.h)) {
+      ime.style.left = (canvas.offsetLeft + x) + 'px';
+      ime.style.top = (canvas.offsetTop + y) + 'px';
+      ime.focus({ preventScroll: true });
+    }
+  };
   canvas.addEventListener('pointerdown', (e) => {
     const [x, y] = pos(e);
     try { canvas.setPointerCapture(e.pointerId); } catch (_) {}
+    if (e.pointerType === 'touch') return touch(1, e);
     M._edudesk_ev_pointer(1, x, y, e.button, src(e));
   });
-  canvas.addEventListener('pointermove', (e) => { const [x, y] = pos(e); M._edudesk_ev_pointer(0, x, y, -1, src(e)); });
-  canvas.addEventListener('pointerup', (e) => { const [x, y] = pos(e); M._edudesk_ev_pointer(2, x, y, e.button, src(e)); });
-  canvas.addEventListener('pointercancel', (e) => { const [x, y] = pos(e); M._edudesk_ev_pointer(2, x, y, 0, src(e)); });
-  canvas.addEventListener('pointerleave', (e) => { if (e.buttons === 0) M._edudesk_ev_pointer(3, 0, 0, -1, src(e)); });
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.pointerType === 'touch') return touch(0, e);
+    const [x, y] = pos(e);
+    M._edudesk_ev_pointer(0, x, y, -1, src(e));
+  });
+  canvas.addEventListener('pointerup', (e) => {
+    if (e.pointerType === 'touch') return touch(2, e);
+    const [x, y] = pos(e);
+    M._edudesk_ev_pointer(2, x, y, e.button, src(e));
+  });
+  canvas.addEventListener('pointercancel', (e) => {
+    if (e.pointerType === 'touch') return touch(4, e);
+    const [x, y] = pos(e);
+    M._edudesk_ev_pointer(2, x, y, 0, src(e));
+  });
+  // (A lifted finger "leaves" too: the glide still scrolls what was under it.)
+  canvas.addEventListener('pointerleave', (e) => { if (e.buttons === 0 && e.pointerType !== 'touch') M._edudesk_ev_pointer(3, 0, 0, -1, src(e)); });
   canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   canvas.addEventListener('wheel', (e) => {
     e.preventDefault();
@@ -274,6 +373,17 @@ bool backend_new_frame() {
   double now = js_now_ms();
   io.DeltaTime = last > 0 ? static_cast<float>(std::fmin(1.0, std::fmax(0.001, (now - last) / 1000.0))) : 1.0f / 60.0f;
   if (changed) request_redraw();
+  if (g_gliding) {  // a flick glides on, slowing down, one step per drawn frame
+    double pnow = js_perf_ms();
+    double dt = std::fmin(0.1, std::fmax(0.0, (pnow - g_glide_t) / 1000.0));
+    g_glide_t = pnow;
+    scroll_by(static_cast<float>(g_glide_vx * dt), static_cast<float>(g_glide_vy * dt));
+    float keep = static_cast<float>(std::exp(-dt / kGlideDecayS));
+    g_glide_vx *= keep;
+    g_glide_vy *= keep;
+    if (std::hypot(g_glide_vx, g_glide_vy) < kGlideStop) g_gliding = false;
+    else request_redraw(1);
+  }
   if (!g_deferred.empty()) {
     if (g_deferred_ready) {
       for (const ButtonEvent& ev : g_deferred) io.AddMouseButtonEvent(ev.button, ev.down);

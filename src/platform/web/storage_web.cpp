@@ -164,18 +164,25 @@ EM_JS(void, js_open_store, (int page_size), {
       snaps.get("state").onsuccess = (e) => { snap = e.target.result || null; };
       head.onerror = () => fail(head);
       head.oncomplete = () => {
+        prof.head_ms = performance.now() - t0;  // counts, keys, outbox, refused, meta, the snapshot's handle
         // The snapshot first: the desk takes its State (or refuses it: damaged, another build).
         let fromKey = minKey;
-        const used = () => new Promise((resolve) => {
-          if (!info || !snap || !(snap.bytes instanceof ArrayBuffer) || !(info.key <= maxKey) || !(info.count <= out.total)) return resolve(false);
+        const usable = info && snap && (snap.bytes instanceof Blob || snap.bytes instanceof ArrayBuffer) &&
+                       info.key <= maxKey && info.count <= out.total;
+        const bytesOf = () => !usable ? Promise.resolve(null)
+          : snap.bytes instanceof Blob ? snap.bytes.arrayBuffer().catch(() => null) : Promise.resolve(snap.bytes);
+        const tr = performance.now();
+        const used = () => bytesOf().then((buf) => new Promise((resolve) => {
+          snap = null;
+          if (!buf) return resolve(false);
           const ts = performance.now();
-          const n = snap.bytes.byteLength, p = _malloc(n);
+          const n = buf.byteLength, p = _malloc(n);
           if (!p) return resolve(false);
-          HEAPU8.set(new Uint8Array(snap.bytes), p);
-          snap = null;  // the copy in the heap is the only one now
+          HEAPU8.set(new Uint8Array(buf), p);
+          buf = null;  // the copy in the heap is the only one now
           const ok = Module._edudesk_store_snapshot(p, n) === 1;
           _free(p);
-          prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, restore_ms: performance.now() - ts };
+          prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: ts - tr, restore_ms: performance.now() - ts };
           if (!ok) return resolve(false);
           fromKey = info.key + 1;
           // The outbox and refused Ops the snapshot covers come by their ids (the pages bring the newer ones).
@@ -189,7 +196,10 @@ EM_JS(void, js_open_store, (int page_size), {
           };
           for (const id of out.outbox) fetch(id, outboxOps);
           for (const r of out.rejected) fetch(r.id, rejectedOps);
+          const tf = performance.now();
           tx.oncomplete = () => {
+            prof.outbox_ms = performance.now() - tf;  // the outbox and refused Ops the snapshot covers, by id
+            prof.outbox_ops = outboxOps.length;
             const inOrder = (xs) => xs.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
             out.outbox_ops = inOrder(outboxOps);
             out.rejected_ops = inOrder(rejectedOps);
@@ -197,7 +207,7 @@ EM_JS(void, js_open_store, (int page_size), {
             resolve(true);
           };
           tx.onerror = tx.onabort = () => resolve(false);  // cannot happen without the store failing: replay
-        });
+        }));
         used().then((restored) => {
           if (!restored && prof.snapshot && prof.snapshot.used) return report(2, "snapshot: outbox read failed");
           report(0, JSON.stringify(out));
@@ -261,7 +271,9 @@ EM_JS(void, js_write_snapshot, (double expected), {
       const n = Module._edudesk_snapshot_make();
       if (!n) { made = { skipped: "changes in flight" }; return; }
       const p = Module._edudesk_snapshot_data();
-      const bytes = HEAPU8.slice(p, p + n).buffer;
+      // A Blob, not an ArrayBuffer: IndexedDB keeps it as a file and hands back a handle, where
+      // an ArrayBuffer of this size is cloned through its serializer on every put and get.
+      const bytes = new Blob([HEAPU8.subarray(p, p + n)]);
       Module._edudesk_snapshot_free();
       const snaps = tx.objectStore("snapshot");
       snaps.put({ k: "state", bytes });
