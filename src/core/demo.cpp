@@ -741,8 +741,13 @@ class Generator {
           std::find(learners.begin(), learners.end(), t.customer_id) == learners.end())
         learners.push_back(t.customer_id);
     if (opt_.tickets < 100 || learners.size() < 4) return;
+    // One local day holds the whole burst (a hot spot is a course's day), so shortly after
+    // midnight it is squeezed, in proportion, into the time since then.
+    const Millis midnight = (end_ + kChinaOffset) / kDay * kDay - kChinaOffset;
+    const Millis burst_from = std::max(end_ - 3 * kHour, midnight);
+    const Millis step = 40 * kMinute * (end_ - burst_from) / (3 * kHour);  // 40 minutes apart, or closer
     for (int i = 0; i < 4; ++i) {
-      Millis at = end_ - 3 * kHour + i * 40 * kMinute;
+      Millis at = burst_from + i * step;
       command({{"type", "ticket.create"}, {"customer_id", learners[learners.size() - 1 - static_cast<size_t>(i)]},
                {"course_id", "k-python"}, {"channel", "chat"},
                {"subject", "Python视频黑屏播放不了"}, {"text", texts[i]}, {"category", "technical"}, {"priority", "P3"}},

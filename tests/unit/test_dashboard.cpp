@@ -358,6 +358,43 @@ TEST_CASE("dashboard: the demo's planted incident is a hot spot on the last day"
   for (size_t i = 1; i < spots.size(); ++i) CHECK(spots[i].day <= spots[i - 1].day);
 }
 
+TEST_CASE("dashboard: the planted incident is one day's hot spot at any hour, midnight too", "[dashboard]") {
+  // CI once opened the demo shortly after midnight Beijing time: the burst of the last three hours fell on
+  // two days and neither held the whole of it.
+  constexpr Millis kHourMs = 3600 * 1000LL;
+  const Millis local_midnight = (kEnd + 8 * kHourMs) / (24 * kHourMs) * (24 * kHourMs) - 8 * kHourMs;
+  constexpr Millis kMinuteMs = 60 * 1000LL;
+  for (Millis after : std::vector<Millis>{kMinuteMs, 40 * kMinuteMs, kHourMs + 30 * kMinuteMs, 2 * kHourMs + 59 * kMinuteMs,
+                                          3 * kHourMs + 10 * kMinuteMs, 23 * kHourMs + 59 * kMinuteMs}) {
+    DemoOptions o = options();
+    o.end = local_midnight + 24 * kHourMs + after;
+    INFO("the demo opened " << after / kMinuteMs << " minutes after midnight");
+    State s;
+    for (const Op& op : demo_ops(o)) {
+      Error err;
+      apply(s, op, err);
+    }
+    std::vector<const Ticket*> burst;
+    for (const Ticket& t : s.tickets)
+      if (t.subject == "Python视频黑屏播放不了") burst.push_back(&t);
+    REQUIRE(burst.size() == 4);
+    const int32_t today = analytics_day(o.end / 1000);
+    for (const Ticket* t : burst) {
+      CHECK(day_of(*t) == today);
+      CHECK(t->created_at <= o.end);
+    }
+    AnalyticsFilter f;
+    f.to_day = today;
+    f.from_day = today - 29;
+    Fresh d(s, f, o.end);
+    const std::vector<HotSpot> spots = dashboard_hot_spots(d.agg);
+    REQUIRE_FALSE(spots.empty());
+    CHECK(d.cols.courses().value(spots.front().course) == "k-python");
+    CHECK(spots.front().day == today);
+    CHECK(spots.front().n >= 4);
+  }
+}
+
 // ---- incremental == full ------------------------------------------------------------------------
 
 TEST_CASE("dashboard: the incremental update equals a full recompute", "[dashboard]") {
