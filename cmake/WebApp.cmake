@@ -11,7 +11,7 @@ add_library(imgui STATIC
   ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp ${IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp)
 target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
 # The test-engine hooks publish every widget's label and rectangle (ui/widget_registry.cpp).
-target_compile_definitions(imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_DEMO_WINDOWS
+target_compile_definitions(imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_DEMO_WINDOWS IMGUI_USE_WCHAR32
                                         IMGUI_DISABLE_DEBUG_TOOLS IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 
 file(GLOB UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
@@ -35,11 +35,14 @@ add_custom_command(TARGET edudesk_web POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/manifest.webmanifest ${CMAKE_SOURCE_DIR}/web/icon.svg
           ${CMAKE_SOURCE_DIR}/web/embed.js ${CMAKE_SOURCE_DIR}/web/portal.html ${CMAKE_BINARY_DIR}/web/)
 
+# The base font (what the UI and common text need), and the face's other characters as
+# chunks of 256 code points in fonts/more/, fetched when the data holds one of them.
 set(FONT_OUT ${CMAKE_BINARY_DIR}/web/fonts/edudesk-sc.otf)
 set(FONT_SRC /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
 add_custom_command(
   OUTPUT ${FONT_OUT}
   COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/scripts/make_font_subset.py --font ${FONT_SRC} --out ${FONT_OUT}
+          --chunks-dir ${CMAKE_BINARY_DIR}/web/fonts/more
           --text-from ${I18N_JSON} ${CMAKE_SOURCE_DIR}/src/core/demo.cpp
   DEPENDS ${CMAKE_SOURCE_DIR}/scripts/make_font_subset.py ${I18N_JSON} ${CMAKE_SOURCE_DIR}/src/core/demo.cpp
   COMMENT "Subsetting the CJK font")

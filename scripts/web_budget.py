@@ -102,12 +102,18 @@ shards = sorted(os.path.relpath(os.path.join(dp, f), web) for dp, _, fs in os.wa
                 for f in fs if f.endswith(".otf") and os.path.relpath(os.path.join(dp, f), web) not in seen)
 
 
-def table(title, files):
+def table(title, files, summary=False):
     rows = [(f, *compressed(f)) for f in files]
     tot = [sum(r[i] or 0 for r in rows) for i in (1, 2, 3)]
     print(f"  {title}")
     br_text = lambda n: f" {n:>11,} br" if n is not None and brotli else ""
-    for f, raw, gz, br in rows:
+    if summary and rows:  # hundreds of shards: the median and the largest stand for them
+        by_gz = sorted(rows, key=lambda r: r[2])
+        rows_shown = [("median: " + by_gz[len(by_gz) // 2][0], *by_gz[len(by_gz) // 2][1:]),
+                      ("largest: " + by_gz[-1][0], *by_gz[-1][1:])]
+    else:
+        rows_shown = rows
+    for f, raw, gz, br in rows_shown:
         print(f"    {f:<34} {raw:>11,} raw {gz:>11,} gz{br_text(br)}")
     print(f"    {'total':<34} {tot[0]:>11,} raw {tot[1]:>11,} gz{br_text(tot[2])}")
     return rows, tot
@@ -116,7 +122,7 @@ def table(title, files):
 print(f"web budget ({web}):")
 first_rows, first_tot = table("first visit, before the first interactive frame:", first)
 font_rows, font_tot = table("fonts, fetched after the first frame:", fonts)
-shard_rows, shard_tot = table("glyph shards, fetched only when the data needs one:", shards) if shards else ([], [0, 0, 0])
+shard_rows, shard_tot = table("glyph shards, fetched only when the data needs one:", shards, True) if shards else ([], [0, 0, 0])
 ok_first = first_tot[1] <= a.budget
 ok_font = font_tot[1] <= a.font_budget
 print(f"first visit: {first_tot[1]:,} bytes gz (budget {a.budget:,})"

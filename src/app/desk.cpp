@@ -15,7 +15,10 @@ Desk::Desk(OpStore& store, std::string id_prefix, uint64_t jitter_seed)
 bool Desk::apply_one(const Op& op) {
   Error err;
   clock_.observe(op.hlc);
-  if (apply(state_, op, err) != ApplyOutcome::rejected) return true;
+  if (apply(state_, op, err) != ApplyOutcome::rejected) {
+    text_.note(op.data);
+    return true;
+  }
   ++load_rejected_;
   return false;
 }
@@ -51,7 +54,8 @@ void Desk::load_unreadable() {
 
 namespace {
 // The desk's header in front of the State's image (core/snapshot.h).
-constexpr char kDeskSnapshotMagic[8] = {'E', 'D', 'D', 'E', 'S', 'K', '0', '1'};
+// 02: the characters of the State's text follow the header (a count, then the code points).
+constexpr char kDeskSnapshotMagic[8] = {'E', 'D', 'D', 'E', 'S', 'K', '0', '2'};
 struct DeskSnapshotHeader {
   char magic[8];
   int64_t stored_ops, clock_ms, clock_counter;
@@ -66,6 +70,10 @@ std::string Desk::make_snapshot() const {
   h.clock_ms = clock_.last().ms;
   h.clock_counter = clock_.last().counter;
   std::string out(reinterpret_cast<const char*>(&h), sizeof h);
+  const std::vector<uint32_t> cps = text_.all();
+  const uint32_t n = static_cast<uint32_t>(cps.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(reinterpret_cast<const char*>(cps.data()), cps.size() * sizeof(uint32_t));
   out += snapshot_write(state_);
   return out;
 }
@@ -81,9 +89,25 @@ bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
     err = "not a desk snapshot";
     return false;
   }
+  size_t at = sizeof h;
+  uint32_t n = 0;
+  if (size - at < sizeof n) {
+    err = "snapshot too short";
+    return false;
+  }
+  std::memcpy(&n, data + at, sizeof n);
+  at += sizeof n;
+  if (n > TextCodepoints::kLimit || (size - at) / sizeof(uint32_t) < n) {
+    err = "snapshot's characters damaged";
+    return false;
+  }
+  std::vector<uint32_t> cps(n);
+  std::memcpy(cps.data(), data + at, size_t{n} * sizeof(uint32_t));
+  at += size_t{n} * sizeof(uint32_t);
   State s;
-  if (!snapshot_read(data + sizeof h, size - sizeof h, s, err)) return false;
+  if (!snapshot_read(data + at, size - at, s, err)) return false;
   state_ = std::move(s);
+  for (uint32_t cp : cps) text_.note_codepoint(cp);
   clock_.observe(Hlc{h.clock_ms, h.clock_counter});
   stored_ops_ = snapshot_covers_ = h.stored_ops;
   return true;
@@ -121,6 +145,7 @@ Submitted Desk::commit(std::vector<Op> ops, nlohmann::json result, bool local, i
       s.error.message = "internal: " + s.error.message;
       return s;
     }
+    text_.note(op.data);
     pending_ops_.insert(op.id);
     if (local) sync_.enqueue(op);
   }

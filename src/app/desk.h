@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/op_store.h"
+#include "app/text_codepoints.h"
 #include "core/commands.h"
 #include "core/state.h"
 #include "sync/client.h"
@@ -102,6 +103,9 @@ class Desk {
   const std::vector<RejectedOp>& rejected() const { return rejected_; }
 
   const State& state() const { return state_; }
+  // The characters of every Op in the State (and of a restored snapshot's): the UI fetches
+  // glyphs for those its font lacks.
+  TextCodepoints& text_codepoints() { return text_; }
   bool is_pending(const std::string& op_id) const { return pending_ops_.count(op_id) != 0; }
   int64_t pending_count() const { return static_cast<int64_t>(pending_ops_.size()); }
   int64_t failed_batches() const { return static_cast<int64_t>(failed_.size()); }
@@ -126,6 +130,7 @@ class Desk {
   std::string actor_;
   std::string device_;
   State state_;
+  TextCodepoints text_;
   int64_t next_batch_ = 1;
   std::map<int64_t, StoreBatch> in_flight_, failed_;
   std::unordered_set<std::string> pending_ops_;

@@ -8,6 +8,7 @@
 
 #include "app/i18n.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // the text field being edited: characters typed, not yet in an Op
 #include "ui/widget_registry.h"
 #include "ui/widgets.h"
 
@@ -17,6 +18,7 @@ constexpr float kFontPx = 16.0f;  // CSS pixels
 
 // [SECTION] fonts and theme -------------------------------------------------------------
 bool DeskUi::prepare_fonts(float dpr) {
+  note_glyph_demand();
   if (!fonts_dirty_ && dpr == font_dpr_) return false;
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
@@ -28,9 +30,25 @@ bool DeskUi::prepare_fonts(float dpr) {
   io.Fonts->TexDesiredWidth = 4096;
   io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
   if (!cjk_font_.empty()) {
-    cfg.FontDataOwnedByAtlas = false;  // the bytes stay in cjk_font_
+    cfg.FontDataOwnedByAtlas = false;  // the bytes stay in cjk_font_ and the chunks
     static const ImWchar ranges[] = {0x0020, 0xFFEF, 0};  // glyphs the subset lacks are skipped
     io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), px * dpr, &cfg, ranges);
+    // the chunks fetched for the data's rarer characters, merged into the same font
+    static_assert(sizeof(ImWchar) == sizeof(uint32_t), "rare surnames live beyond U+FFFF: IMGUI_USE_WCHAR32");
+    ImFontConfig more = cfg;
+    more.MergeMode = true;
+    for (auto& [block, c] : glyph_chunks_) {
+      if (c.stage != GlyphChunk::Stage::loaded || c.wanted.empty()) continue;
+      std::sort(c.wanted.begin(), c.wanted.end());
+      c.ranges.clear();
+      for (uint32_t cp : c.wanted) {
+        if (!c.ranges.empty() && c.ranges.back() + 1 == cp) c.ranges.back() = cp;
+        else c.ranges.insert(c.ranges.end(), {cp, cp});
+      }
+      c.ranges.push_back(0);
+      io.Fonts->AddFontFromMemoryTTF(c.otf.data(), static_cast<int>(c.otf.size()), px * dpr, &more,
+                                     reinterpret_cast<const ImWchar*>(c.ranges.data()));
+    }
   } else {
     io.Fonts->AddFontDefault(&cfg);  // Latin only, until the CJK font has arrived
   }
@@ -38,7 +56,63 @@ bool DeskUi::prepare_fonts(float dpr) {
   io.FontGlobalScale = 1.0f / dpr;  // layout in CSS pixels, glyphs rasterised at device pixels
   fonts_dirty_ = false;
   font_dpr_ = dpr;
+  atlas_has_cjk_ = !cjk_font_.empty();
+  if (atlas_has_cjk_ && !glyphs_pending_.empty()) frames_wanted_ = std::max(frames_wanted_, 1);  // check them next
   return true;
+}
+
+// The characters the data and the agent's typing brought since the last frame, checked
+// against the atlas once it holds the CJK font: a missing one asks for its block's chunk.
+void DeskUi::note_glyph_demand() {
+  TextCodepoints& text = desk_.text_codepoints();
+  // What is being typed or pasted is not in an Op yet: the text field being edited.
+  if (ImGui::GetCurrentContext()) {
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.InputTextState.ID != 0 && g.InputTextState.ID == g.ActiveId)
+      for (int i = 0; i < g.InputTextState.CurLenW && i < g.InputTextState.TextW.Size; ++i)
+        text.note_codepoint(static_cast<uint32_t>(g.InputTextState.TextW[i]));
+  }
+  std::vector<uint32_t> fresh = text.take_new();
+  glyphs_pending_.insert(glyphs_pending_.end(), fresh.begin(), fresh.end());
+  if (!atlas_has_cjk_ || glyphs_pending_.empty()) return;
+  const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  if (!font) return;
+  for (uint32_t cp : glyphs_pending_) {
+    if (cp < 0x20 || font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) continue;
+    const uint32_t block = cp >> 8;
+    auto [it, added] = glyph_chunks_.try_emplace(block);
+    GlyphChunk& c = it->second;
+    c.wanted.push_back(cp);
+    if (added) {
+      if (on_fetch_glyphs) on_fetch_glyphs(block);
+    } else if (c.stage == GlyphChunk::Stage::loaded) {
+      fonts_dirty_ = true;  // its chunk is here: bake the new character in
+    }
+  }
+  glyphs_pending_.clear();
+}
+
+void DeskUi::glyphs_arrived(uint32_t block, std::vector<unsigned char> otf) {
+  GlyphChunk& c = glyph_chunks_[block];
+  c.stage = GlyphChunk::Stage::loaded;
+  c.otf = std::move(otf);
+  fonts_dirty_ = true;
+}
+
+void DeskUi::glyphs_absent(uint32_t block) { glyph_chunks_[block].stage = GlyphChunk::Stage::absent; }
+
+nlohmann::json DeskUi::glyph_status(const std::string& utf8) const {
+  nlohmann::json missing = nlohmann::json::array(), chunks = nlohmann::json::object();
+  const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  TextCodepoints probe;
+  probe.note(std::string_view(utf8));
+  for (uint32_t cp : probe.take_new())
+    if (!font || !atlas_has_cjk_ || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) missing.push_back(cp);
+  static const char* const kStage[] = {"fetching", "loaded", "absent"};
+  for (const auto& [block, c] : glyph_chunks_)
+    chunks[std::to_string(block)] = {{"stage", kStage[static_cast<int>(c.stage)]}, {"chars", c.wanted.size()}, {"bytes", c.otf.size()}};
+  return {{"ok", true}, {"cjk_font", atlas_has_cjk_}, {"missing", missing}, {"chunks", chunks},
+          {"seen", desk_.text_codepoints().size()}, {"glyphs", font ? font->Glyphs.Size : 0}};
 }
 
 void DeskUi::set_a11y(int text_percent, bool high_contrast) {
@@ -243,26 +317,21 @@ void DeskUi::draw_view_switch(Millis now) {
   for (const Refund& r : s.refunds)
     if (me && awaits_role(r, me->role)) ++waiting;
   std::string refunds = std::string(tr("view.refunds")) + (waiting ? " (" + std::to_string(waiting) + ")" : "");
-  if (ImGui::RadioButton(lbl("view.tickets", "view_tickets").c_str(), view_ == View::tickets)) view_ = View::tickets;
-  ImGui::SameLine();
-  if (ImGui::RadioButton((refunds + "###view_refunds").c_str(), view_ == View::refunds)) {
+  if (view_tab(lbl("view.tickets", "view_tickets"), view_ == View::tickets, true)) view_ = View::tickets;
+  if (view_tab(refunds + "###view_refunds", view_ == View::refunds, false)) {
     view_ = View::refunds;
     refunds_awaiting_me_ = waiting > 0;
   }
-  ImGui::SameLine();
-  if (ImGui::RadioButton(lbl("view.surveys", "view_surveys").c_str(), view_ == View::surveys)) view_ = View::surveys;
+  if (view_tab(lbl("view.surveys", "view_surveys"), view_ == View::surveys, false)) view_ = View::surveys;
   // My open tasks due by now, on the tab; incidents with the open ones and suggestions.
   refresh_workday(now);
   const int due = workday_.my_tasks;
   std::string tasks = std::string(tr("view.tasks")) + (due ? " (" + std::to_string(due) + ")" : "") + "###view_tasks";
-  same_line_if_fits(ImGui::CalcTextSize(tasks.c_str()).x + 30);
-  if (ImGui::RadioButton(tasks.c_str(), view_ == View::tasks)) view_ = View::tasks;
+  if (view_tab(tasks, view_ == View::tasks, false)) view_ = View::tasks;
   const int open_incidents = workday_.open_incidents;
   std::string incidents = std::string(tr("view.incidents")) + (open_incidents ? " (" + std::to_string(open_incidents) + ")" : "") + "###view_incidents";
-  same_line_if_fits(ImGui::CalcTextSize(incidents.c_str()).x + 30);
-  if (ImGui::RadioButton(incidents.c_str(), view_ == View::incidents)) view_ = View::incidents;
-  same_line_if_fits(ImGui::CalcTextSize(tr("view.dashboard")).x + 30);
-  if (ImGui::RadioButton(lbl("view.dashboard", "view_dashboard").c_str(), view_ == View::dashboard)) {
+  if (view_tab(incidents, view_ == View::incidents, false)) view_ = View::incidents;
+  if (view_tab(lbl("view.dashboard", "view_dashboard"), view_ == View::dashboard, false)) {
     view_ = View::dashboard;
     selected_.clear();
   }
@@ -373,7 +442,6 @@ void DeskUi::draw_status_line(Millis now) {
     if (small_button(lbl("update.reload", "reload_update").c_str()) && on_update) on_update();
   }
   draw_sync_state(now);
-  ImGui::SameLine(0, 24);
   // Durable before visible: "saved" only once the store has confirmed every batch.
   if (!desk_.storage_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.90f, 1));
@@ -387,12 +455,14 @@ void DeskUi::draw_status_line(Millis now) {
     if (ImGui::Button(lbl("storage.retry", "retry_storage").c_str())) desk_.retry_failed();
     ImGui::EndChild();
     ImGui::PopStyleColor();
-  } else if (desk_.pending_count() > 0) {
-    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.saving"));
-  } else if (last_batch_ > 0) {
-    ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("storage.saved"));
   } else {
-    ImGui::TextDisabled("%s", tr("storage.local"));
+    const bool saving = desk_.pending_count() > 0;
+    const char* text = tr(saving ? "storage.saving" : last_batch_ > 0 ? "storage.saved" : "storage.local");
+    const ImVec4 color = saving            ? ImVec4(0.75f, 0.45f, 0.05f, 1)
+                         : last_batch_ > 0 ? ImVec4(0.15f, 0.55f, 0.25f, 1)
+                                           : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
+    same_line_if_fits(ImGui::CalcTextSize(text).x + 24);  // on a phone it wraps rather than being cut off
+    ImGui::TextColored(color, "%s", text);
   }
 }
 

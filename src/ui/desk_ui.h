@@ -39,6 +39,15 @@ class DeskUi {
   void set_cjk_font(std::vector<unsigned char> otf) { cjk_font_ = std::move(otf); fonts_dirty_ = true; }
   bool has_cjk_font() const { return !cjk_font_.empty(); }
   bool prepare_fonts(float dpr);
+  // Glyphs on demand: the base font holds the common characters; when the data (or what the
+  // agent types or pastes) holds one it lacks, the chunk of the face with that character's
+  // block of 256 code points is fetched (on_fetch_glyphs: fonts/more/XXXX.otf) and merged into
+  // the atlas, with only the characters seen. A block the face does not have is not asked again.
+  std::function<void(uint32_t block)> on_fetch_glyphs;
+  void glyphs_arrived(uint32_t block, std::vector<unsigned char> otf);
+  void glyphs_absent(uint32_t block);
+  // For the page API: the characters of `utf8` the atlas has no glyph for, and the chunks.
+  nlohmann::json glyph_status(const std::string& utf8) const;
 
   void apply_theme();
   void draw(Millis now);
@@ -181,6 +190,16 @@ class DeskUi {
 
   std::vector<unsigned char> cjk_font_;
   bool fonts_dirty_ = true;
+  bool atlas_has_cjk_ = false;  // the atlas was built from the CJK font: missing glyphs are known
+  void note_glyph_demand();
+  struct GlyphChunk {
+    enum class Stage { fetching, loaded, absent } stage = Stage::fetching;
+    std::vector<unsigned char> otf;
+    std::vector<uint32_t> wanted;  // the characters seen in this block that the base lacks
+    std::vector<uint32_t> ranges;  // ImGui's pairs from `wanted`, alive while the atlas builds
+  };
+  std::map<uint32_t, GlyphChunk> glyph_chunks_;
+  std::vector<uint32_t> glyphs_pending_;  // seen, not yet checked against the atlas
   float font_dpr_ = 0;
   int text_percent_ = 100;      // the larger-text setting
   bool high_contrast_ = false;  // black on white, strong borders and focus
@@ -201,7 +220,7 @@ class DeskUi {
   std::string pending_route_;  // a link that arrived before the data did
   int64_t pending_revision_ = -1;  // the State it was last looked for in
   bool one_column_ = false;  // phone layout: list or ticket, with a way back
-  bool narrow_table_ = false;  // the inbox table shows its essential columns only
+  int narrow_table_ = 0;  // the inbox table's columns for its width: 0 all, 1 fewer, 2 a phone's
 
   // ticket view state
   std::string reply_draft_;

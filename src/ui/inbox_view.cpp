@@ -120,8 +120,9 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
                                 ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
   if (ImGui::BeginTable("##tickets", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    // A narrow pane keeps number, subject, priority, status and age.
-    const bool narrow = width < 560;
+    // A narrow pane keeps number, subject, priority, status, age and SLA; a phone's number,
+    // subject, status and SLA, so the subject keeps room to be read.
+    const int narrow = width < 460 ? 2 : width < 560 ? 1 : 0;
     ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::number));
     ImGui::TableSetupColumn(tr("field.subject"), ImGuiTableColumnFlags_WidthStretch, 3.0f, static_cast<ImGuiID>(SortKey::subject));
     ImGui::TableSetupColumn(tr("field.customer"), ImGuiTableColumnFlags_WidthStretch, 1.0f, static_cast<ImGuiID>(SortKey::customer));
@@ -133,7 +134,8 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
                             static_cast<ImGuiID>(SortKey::age));
     ImGui::TableSetupColumn(tr("field.sla"), ImGuiTableColumnFlags_WidthFixed, 84, static_cast<ImGuiID>(SortKey::due));
     if (narrow != narrow_table_) {  // only on a change: a person may hide columns on a wide screen
-      for (int col : {2, 3, 6}) ImGui::TableSetColumnEnabled(col, !narrow);
+      for (int col : {2, 3, 6}) ImGui::TableSetColumnEnabled(col, narrow == 0);
+      for (int col : {4, 7}) ImGui::TableSetColumnEnabled(col, narrow < 2);
       narrow_table_ = narrow;
     }
     // Headers by hand so each one is published to widgets() as "col_<sort key>".

@@ -210,7 +210,12 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
   const Ticket* t = &ticket;
   // Timeline
   float box_h = std::max(150.0f, ImGui::GetFrameHeight() * 6.9f);  // suggestions, the box, the buttons
-  ImGui::BeginChild("##timeline", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - box_h)), false);
+  // On a phone the ticket's pane scrolls as a whole: the messages are laid out in it (not in
+  // the strip of 80 px left below the fields, and no scroll area inside the scrolling pane for
+  // a finger to get caught in), the reply box after them.
+  const bool own_scroll = !touch_layout();
+  if (own_scroll)
+    ImGui::BeginChild("##timeline", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - box_h)), false);
   for (const TimelineEntry& e : t->timeline) {
     ImGui::PushID(e.id.c_str());
     if (e.kind == EntryKind::status_change || e.kind == EntryKind::field_change) {
@@ -254,7 +259,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
     ImGui::SetScrollHereY(1.0f);
     timeline_seen_ = t->timeline.size();
   }
-  ImGui::EndChild();
+  if (own_scroll) ImGui::EndChild();
 
   // Reply box: the draft belongs to its ticket and is not carried to another one.
   if (reply_ticket_ != t->id) {

@@ -23,6 +23,20 @@ void same_line_if_fits(float width) {
   if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
+bool view_tab(const std::string& label, bool active, bool first) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  if (!first) same_line_if_fits(ImGui::CalcTextSize(label.c_str(), nullptr, true).x + st.FramePadding.x * 2);
+  if (!active) {  // the others: the frame's colours, text in the text colour
+    ImGui::PushStyleColor(ImGuiCol_Button, st.Colors[ImGuiCol_FrameBg]);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, st.Colors[ImGuiCol_HeaderHovered]);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, st.Colors[ImGuiCol_HeaderActive]);
+  }
+  const bool clicked = ImGui::Button(label.c_str());
+  if (!active) ImGui::PopStyleColor(3);
+  if (active) widgets_mark_checked();
+  return clicked;
+}
+
 std::string error_text(const Error& e) {
   std::string key = "error." + e.code;
   std::string text = has_key(key.c_str()) ? tr(key.c_str()) : e.message;

@@ -21,6 +21,11 @@ bool begin_combo(const char* label, const char* preview);
 // test-engine hook no label of their own).
 bool begin_tab_item(const std::string& label, int flags = 0);
 
+// One of a row of views (工单 · 退款 · 问卷 …): a button, filled when it is the open one,
+// placed on the same line when it fits. True when clicked. Unlike a radio button it is a
+// plain 40 px tap target on a phone, with no empty circle taking the room.
+bool view_tab(const std::string& label, bool active, bool first);
+
 // SameLine() when an item `width` wide still fits on this line, else a new line.
 void same_line_if_fits(float width);
 

@@ -163,6 +163,10 @@ TEST_CASE("a desk restored from a snapshot and the newer Ops equals one that rep
   fast.load_end();
 
   CHECK(state_image(fast.state()) == state_image(whole.state()));
+  // the characters of the text come back with it, so the glyphs they need are fetched at once
+  for (uint32_t cp : whole.text_codepoints().all()) CHECK(fast.text_codepoints().seen(cp));
+  CHECK(fast.text_codepoints().seen(0x8BF7));  // 请, from the reply after the snapshot
+  CHECK(fast.text_codepoints().seen(0x51B2));  // 冲, from the course before it
   CHECK(fast.state().tickets.at(0).timeline.size() == 4);  // the message, R1, R3, R4: the refused R2 left
   CHECK(fast.stored_ops() == 8);
   CHECK(whole.stored_ops() == 8);

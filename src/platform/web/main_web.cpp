@@ -320,7 +320,48 @@ EM_JS(void, js_fetch_font, (const char* url), {
     Module._edudesk_font_loaded(ptr, bytes.length);
   }).catch((e) => console.error('edudesk: font', e));
 });
+// A chunk of the face for characters the base font lacks (DeskUi::on_fetch_glyphs). 404: the
+// face has no such block, asked no more. Offline or the server away: asked again when the
+// network is back or after a while (15 s, doubling up to 5 min); the service worker keeps
+// every chunk fetched, so an offline start has them too.
+EM_JS(void, js_fetch_glyphs, (int block), {
+  const url = 'fonts/more/' + block.toString(16).padStart(4, '0') + '.otf';
+  const attempt = (delay) => {
+    fetch(url).then((r) => {
+      if (r.status === 404) { Module._edudesk_glyphs_absent(block); return; }
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer().then((buf) => {
+        const bytes = new Uint8Array(buf);
+        const ptr = _malloc(bytes.length);
+        HEAPU8.set(bytes, ptr);
+        Module._edudesk_glyphs_loaded(block, ptr, bytes.length);
+      });
+    }).catch((e) => {
+      let done = false;
+      const again = () => {
+        if (done) return;
+        done = true;
+        window.removeEventListener('online', again);
+        clearTimeout(timer);
+        attempt(Math.min(delay * 2, 300000));
+      };
+      const timer = setTimeout(again, delay);
+      window.addEventListener('online', again);
+    });
+  };
+  attempt(15000);
+});
 }  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void edudesk_glyphs_loaded(int block, unsigned char* data, int size) {
+  g_app->ui->glyphs_arrived(static_cast<uint32_t>(block), std::vector<unsigned char>(data, data + size));
+  std::free(data);
+  platform::request_redraw();
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void edudesk_glyphs_absent(int block) {
+  g_app->ui->glyphs_absent(static_cast<uint32_t>(block));
+}
 
 extern "C" EMSCRIPTEN_KEEPALIVE void edudesk_route_changed(const char* route) {
   g_app->ui->navigate(route);
@@ -403,6 +444,8 @@ int main() {
     platform::request_redraw();
   });
   js_fetch_font("fonts/edudesk-sc.otf");
+  app.ui->on_fetch_glyphs = [](uint32_t block) { js_fetch_glyphs(static_cast<int>(block)); };
+  platform::set_glyph_query([](const std::string& text) { return g_app->ui->glyph_status(text); });
 
   // Inside a course portal (web/embed.js): the learner's view, or the desk with the
   // portal's messages.

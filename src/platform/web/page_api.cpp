@@ -13,6 +13,7 @@ namespace edudesk::platform {
 namespace {
 Desk* g_desk = nullptr;
 SyncDriver* g_driver = nullptr;
+std::function<nlohmann::json(const std::string&)> g_glyph_query;
 bool g_ready = false;
 std::string g_out;                    // the last answer handed to JavaScript (copied at once)
 std::map<int64_t, int> g_batch_to_req;  // command promises waiting for durability
@@ -112,6 +113,8 @@ EMSCRIPTEN_KEEPALIVE const char* edudesk_api_query(const char* text) {
     if (q.value("image", false) && g_ready) r["image"] = state_image(g_desk->state());
     return out(r);
   }
+  if (q.is_object() && q.contains("type") && q["type"] == "glyphs" && g_glyph_query)
+    return out(g_glyph_query(q.value("text", std::string())));
   if (q.is_object() && q.contains("type") && q["type"] == "sync") {
     const SyncStatus& st = g_driver->status();
     nlohmann::json outbox = nlohmann::json::array();
@@ -145,6 +148,8 @@ void install_page_api(Desk& desk, SyncDriver& driver) {
 }
 
 void install_learner_page_api() { js_install_learner_page_api(); }
+
+void set_glyph_query(std::function<nlohmann::json(const std::string& text)> fn) { g_glyph_query = std::move(fn); }
 
 void mark_ready(bool ok, const char* reason) {
   g_ready = ok;
