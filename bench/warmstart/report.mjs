@@ -28,6 +28,15 @@ const lines = [BEGIN, '## Warm start', '',
   s.bytes ? `The snapshot: ${(s.bytes / 1048576).toFixed(1)} MB covering ${s.covers.toLocaleString('en-US')} Ops, made in ${ms(s.make_ms)} ms`
             + ` (the main thread held while the State is written out) and stored in ${ms(s.ms)} ms in all.`
           : `No snapshot was written (${JSON.stringify(s)}).`,
+  // Where a reload's time goes (medians): each step of the start, in order.
+  (() => {
+    const med = (f) => ms(median(r.runs.map((x) => { try { return f(x); } catch (e) { return null; } })));
+    return `Where a reload's time goes (medians): the page and WASM up to asking for the store ${med((x) => x.profile.asked_at_ms)} ms;`
+      + ` opening IndexedDB ${med((x) => x.profile.open_ms)} ms; the head (counts, keys, outbox, refused, the snapshot's handle) ${med((x) => x.profile.head_ms)} ms;`
+      + ` the snapshot's bytes ${med((x) => x.profile.snapshot.read_ms)} ms; restoring the State ${med((x) => x.profile.snapshot.restore_ms)} ms;`
+      + ` the ${med((x) => x.profile.outbox_ops)} outbox Ops it covers, by id, ${med((x) => x.profile.outbox_ms)} ms;`
+      + ` handing the head to the desk ${med((x) => x.profile.begin_ms)} ms; then the newer Ops and the first frame with the data.`;
+  })(),
   `The cold visit's replay: the desk's parse and apply (C++ in WASM, ${r.cold?.profile?.pages ?? '?'} pages of 4,000 Ops) took`
   + ` ${ms(r.cold?.profile?.apply_ms)} ms and \`JSON.stringify\` of the pages ${ms(r.cold?.profile?.stringify_ms)} ms, about`
   + ` ${(r.cold.applied_ms / r.ops * 1000).toFixed(0)} µs an Op in all. Filling the store took ${r.fill_seconds.toFixed(0)} s.`,

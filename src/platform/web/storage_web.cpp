@@ -118,6 +118,7 @@ EM_JS(void, js_open_store, (int page_size), {
   };
   const report = (outcome, payload) => withString(payload, (p) => Module._edudesk_store_opened(outcome, p));
   const open = () => {
+    const asked = performance.now();  // the profile: when the store was asked for, from navigation start
     let req;
     try { req = indexedDB.open(DB, VERSION); } catch (e) { report(2, String(e && e.name || e)); return; }
     req.onupgradeneeded = () => {
@@ -137,7 +138,9 @@ EM_JS(void, js_open_store, (int page_size), {
       db.onversionchange = () => db.close();  // a newer version in another tab takes over
       const t0 = performance.now();
       const fail = (tx) => report(2, String(tx.error && tx.error.name || "read failed"));
-      const prof = Module.edudeskLoadProfile = { pages: 0, stringify_ms: 0, apply_ms: 0, snapshot: null };
+      const prof = Module.edudeskLoadProfile = { pages: 0, stringify_ms: 0, apply_ms: 0, snapshot: null,
+                                                 asked_at_ms: asked, open_ms: t0 - asked, at: { opened: Math.round(t0) } };
+      const mark = (k) => { prof.at[k] = Math.round(performance.now()); };  // each step, from navigation start
       // Keys are auto-increment integers in arrival order: pages are key ranges [lo, lo + size),
       // several read ahead at once while the desk applies the oldest (reads are the slower half).
       const readPage = (lo) => new Promise((resolve, reject) => {
@@ -150,7 +153,6 @@ EM_JS(void, js_open_store, (int page_size), {
       const head = db.transaction(["ops", "outbox", "rejected", "meta", "snapshot"], "readonly");
       const out = {};
       let minKey = 1, maxKey = 0, snap = null, info = null;  // keys run from the first kept to the last (a cleared store keeps counting)
-      head.objectStore("ops").count().onsuccess = (e) => { out.total = e.target.result; };
       head.objectStore("ops").openKeyCursor(null, "next").onsuccess = (e) => { const c = e.target.result; if (c) minKey = c.key; };
       head.objectStore("ops").openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; if (c) maxKey = c.key; };
       head.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
@@ -160,11 +162,19 @@ EM_JS(void, js_open_store, (int page_size), {
         for (const r of e.target.result) out.meta[r.k] = r.v;
       };
       const snaps = head.objectStore("snapshot");
-      snaps.get("info").onsuccess = (e) => { info = e.target.result || null; };
+      // How many Ops are stored: with a snapshot, its count and those after it (Ops are only ever
+      // appended, or all cleared with it). Counting 1.3 million keys would take a second.
+      snaps.get("info").onsuccess = (e) => {
+        info = e.target.result || null;
+        const trust = info && info.key <= maxKey;  // maxKey's cursor was asked first, so it has answered
+        head.objectStore("ops").count(trust ? IDBKeyRange.lowerBound(info.key, true) : null).onsuccess =
+          (ev) => { out.total = (trust ? info.count : 0) + ev.target.result; };
+      };
       snaps.get("state").onsuccess = (e) => { snap = e.target.result || null; };
       head.onerror = () => fail(head);
       head.oncomplete = () => {
         prof.head_ms = performance.now() - t0;  // counts, keys, outbox, refused, meta, the snapshot's handle
+        mark("head");
         // The snapshot first: the desk takes its State (or refuses it: damaged, another build).
         let fromKey = minKey;
         const usable = info && snap && (snap.bytes instanceof Blob || snap.bytes instanceof ArrayBuffer) &&
@@ -176,12 +186,14 @@ EM_JS(void, js_open_store, (int page_size), {
           snap = null;
           if (!buf) return resolve(false);
           const ts = performance.now();
+          mark("bytes");
           const n = buf.byteLength, p = _malloc(n);
           if (!p) return resolve(false);
           HEAPU8.set(new Uint8Array(buf), p);
           buf = null;  // the copy in the heap is the only one now
           const ok = Module._edudesk_store_snapshot(p, n) === 1;
           _free(p);
+          mark("restored");
           prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: ts - tr, restore_ms: performance.now() - ts };
           if (!ok) return resolve(false);
           fromKey = info.key + 1;
@@ -197,8 +209,10 @@ EM_JS(void, js_open_store, (int page_size), {
           for (const id of out.outbox) fetch(id, outboxOps);
           for (const r of out.rejected) fetch(r.id, rejectedOps);
           const tf = performance.now();
+          mark("outbox_asked");
           tx.oncomplete = () => {
             prof.outbox_ms = performance.now() - tf;  // the outbox and refused Ops the snapshot covers, by id
+            mark("outbox");
             prof.outbox_ops = outboxOps.length;
             const inOrder = (xs) => xs.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
             out.outbox_ops = inOrder(outboxOps);
@@ -210,7 +224,11 @@ EM_JS(void, js_open_store, (int page_size), {
         }));
         used().then((restored) => {
           if (!restored && prof.snapshot && prof.snapshot.used) return report(2, "snapshot: outbox read failed");
+          const tb = performance.now();
+          mark("begin");
           report(0, JSON.stringify(out));
+          prof.begin_ms = performance.now() - tb;  // the head handed to the desk: outbox, refused, their Ops
+          mark("begun");
           const AHEAD = 4, queue = [];
           let nextLo = fromKey;
           const refill = () => { while (queue.length < AHEAD && nextLo <= maxKey) { queue.push(readPage(nextLo)); nextLo += page_size; } };
@@ -223,7 +241,7 @@ EM_JS(void, js_open_store, (int page_size), {
               const ts = performance.now();
               const text = JSON.stringify(ops);
               const ta = performance.now();
-              if (complete) Module.edudeskLoadMs = ta - t0;
+              if (complete) { Module.edudeskLoadMs = ta - t0; mark("last_page"); }
               withString(text, (q) => Module._edudesk_store_page(q, complete ? 1 : 0));
               prof.pages++; prof.stringify_ms += ta - ts; prof.apply_ms += performance.now() - ta;
               if (!complete) step();
