@@ -33,8 +33,30 @@ void Desk::load_begin(const Restored& r) {
   for (const RejectedRecord& rec : r.rejected) load_refused_[rec.id] = rec;
   load_outbox_ = std::unordered_set<std::string>(r.outbox.begin(), r.outbox.end());
   sync_.set_cursor(r.cursor);
-  // What a restored snapshot covers: its outbox Ops wait for the server again, and an Op refused
-  // after the snapshot was written leaves its State now.
+  // What a restored snapshot covers: its outbox Ops wait for the server again (unless settled
+  // since), an Op refused after the snapshot was written leaves its State now, and those refused
+  // before are listed again. The snapshot holds them; r.outbox_ops and r.rejected_ops bring any
+  // other covered one the store still lists (looked up by id).
+  for (Op& op : snapshot_outbox_) {
+    if (load_outbox_.erase(op.id)) {
+      sync_.enqueue(op);
+      continue;
+    }
+    auto it = load_refused_.find(op.id);
+    if (it == load_refused_.end()) continue;  // acknowledged since
+    unapply(state_, op.id);
+    rejected_.push_back({std::move(op), it->second.code, it->second.reason});
+    load_refused_.erase(it);
+  }
+  for (RejectedOp& ro : snapshot_rejected_) {
+    auto it = load_refused_.find(ro.op.id);
+    if (it == load_refused_.end()) continue;
+    rejected_.push_back(std::move(ro));  // refused before the snapshot: not in its State
+    load_refused_.erase(it);
+  }
+  snapshot_outbox_.clear();
+  snapshot_rejected_.clear();
+  snapshot_ids_.clear();
   for (const Op& op : r.outbox_ops)
     if (load_outbox_.erase(op.id)) sync_.enqueue(op);
   for (const Op& op : r.rejected_ops) {
@@ -54,8 +76,10 @@ void Desk::load_unreadable() {
 
 namespace {
 // The desk's header in front of the State's image (core/snapshot.h).
-// 02: the characters of the State's text follow the header (a count, then the code points).
-constexpr char kDeskSnapshotMagic[8] = {'E', 'D', 'D', 'E', 'S', 'K', '0', '2'};
+// 03: after the header, the characters of the State's text (a count, then the code points),
+// then the Ops waiting for the server and those it refused, as JSON (a length, then the text),
+// so a start needs no lookup of them by id; then the State.
+constexpr char kDeskSnapshotMagic[8] = {'E', 'D', 'D', 'E', 'S', 'K', '0', '3'};
 struct DeskSnapshotHeader {
   char magic[8];
   int64_t stored_ops, clock_ms, clock_counter;
@@ -74,6 +98,13 @@ std::string Desk::make_snapshot() const {
   const uint32_t n = static_cast<uint32_t>(cps.size());
   out.append(reinterpret_cast<const char*>(&n), sizeof n);
   out.append(reinterpret_cast<const char*>(cps.data()), cps.size() * sizeof(uint32_t));
+  nlohmann::json waiting = nlohmann::json::array(), refused = nlohmann::json::array();
+  for (const Op& op : sync_.outbox()) waiting.push_back(op_to_json(op));
+  for (const RejectedOp& r : rejected_) refused.push_back({{"op", op_to_json(r.op)}, {"code", r.code}, {"reason", r.reason}});
+  const std::string ops = nlohmann::json{{"outbox", waiting}, {"rejected", refused}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const uint64_t ops_size = ops.size();
+  out.append(reinterpret_cast<const char*>(&ops_size), sizeof ops_size);
+  out += ops;
   out += snapshot_write(state_);
   return out;
 }
@@ -104,10 +135,53 @@ bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
   std::vector<uint32_t> cps(n);
   std::memcpy(cps.data(), data + at, size_t{n} * sizeof(uint32_t));
   at += size_t{n} * sizeof(uint32_t);
+  uint64_t ops_size = 0;
+  if (size - at < sizeof ops_size) {
+    err = "snapshot too short";
+    return false;
+  }
+  std::memcpy(&ops_size, data + at, sizeof ops_size);
+  at += sizeof ops_size;
+  if (ops_size > size - at) {
+    err = "snapshot's waiting Ops damaged";
+    return false;
+  }
+  const nlohmann::json ops = nlohmann::json::parse(data + at, data + at + ops_size, nullptr, /*allow_exceptions=*/false);
+  at += ops_size;
+  std::vector<Op> waiting;
+  std::vector<RejectedOp> refused;
+  bool ops_ok = ops.is_object() && ops.contains("outbox") && ops["outbox"].is_array() && ops.contains("rejected") &&
+                ops["rejected"].is_array();
+  for (size_t i = 0; ops_ok && i < ops["outbox"].size(); ++i) {
+    Op op;
+    Error e;
+    ops_ok = op_from_json(ops["outbox"][i], op, e);
+    waiting.push_back(std::move(op));
+  }
+  for (size_t i = 0; ops_ok && i < ops["rejected"].size(); ++i) {
+    const nlohmann::json& r = ops["rejected"][i];
+    RejectedOp ro;
+    Error e;
+    ops_ok = r.is_object() && r.contains("op") && op_from_json(r["op"], ro.op, e) && r.contains("code") &&
+             r["code"].is_string() && r.contains("reason") && r["reason"].is_string();
+    if (!ops_ok) break;
+    ro.code = r["code"].get<std::string>();
+    ro.reason = r["reason"].get<std::string>();
+    refused.push_back(std::move(ro));
+  }
+  if (!ops_ok) {
+    err = "snapshot's waiting Ops damaged";
+    return false;
+  }
   State s;
   if (!snapshot_read(data + at, size - at, s, err)) return false;
   state_ = std::move(s);
   for (uint32_t cp : cps) text_.note_codepoint(cp);
+  snapshot_outbox_ = std::move(waiting);
+  snapshot_rejected_ = std::move(refused);
+  snapshot_ids_.clear();
+  for (const Op& op : snapshot_outbox_) snapshot_ids_.insert(op.id);
+  for (const RejectedOp& r : snapshot_rejected_) snapshot_ids_.insert(r.op.id);
   clock_.observe(Hlc{h.clock_ms, h.clock_counter});
   stored_ops_ = snapshot_covers_ = h.stored_ops;
   return true;

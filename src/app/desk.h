@@ -65,6 +65,9 @@ class Desk {
   // Before load_begin: takes the State from a snapshot. False, the desk unchanged and `err`
   // saying why, when it is damaged or from another build of the core: replay the whole log.
   bool restore_snapshot(const char* data, size_t size, std::string& err);
+  // After restore_snapshot, before load_begin: whether the snapshot holds this outbox or refused
+  // Op itself (those it does not hold, the platform looks up by id for Restored::outbox_ops).
+  bool snapshot_holds(const std::string& op_id) const { return snapshot_ids_.count(op_id) != 0; }
   // How many Ops the store holds as far as this desk knows: loaded, written here, or written
   // by another tab and heard of. A snapshot is written only when the store's count agrees.
   int64_t stored_ops() const { return stored_ops_; }
@@ -144,6 +147,10 @@ class Desk {
   int64_t load_rejected_ = 0;
   int64_t stored_ops_ = 0, snapshot_covers_ = 0;
   std::unordered_map<std::string, RejectedRecord> load_refused_;  // while loading
+  // A restored snapshot's outbox and refused Ops, until load_begin takes them.
+  std::vector<Op> snapshot_outbox_;
+  std::vector<RejectedOp> snapshot_rejected_;
+  std::unordered_set<std::string> snapshot_ids_;
   std::unordered_set<std::string> load_outbox_;
 };
 

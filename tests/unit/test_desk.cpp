@@ -163,6 +163,24 @@ TEST_CASE("a desk restored from a snapshot and the newer Ops equals one that rep
   fast.load_end();
 
   CHECK(state_image(fast.state()) == state_image(whole.state()));
+  // The snapshot holds its outbox and refused Ops itself: a start that looks none of them up by
+  // id (what the browser does now) makes the same desk.
+  ManualStore s3;
+  Desk held(s3, "h-");
+  REQUIRE(held.restore_snapshot(snap.data(), snap.size(), err));
+  for (const Op& op : {mine[0], mine[1], mine[2], mine[3]}) CHECK(held.snapshot_holds(op.id));
+  CHECK_FALSE(held.snapshot_holds(mine[4].id));  // after the snapshot: the pages bring it
+  held.load_begin(head);
+  held.load_op(mine[4]);
+  held.load_end();
+  CHECK(state_image(held.state()) == state_image(whole.state()));
+  REQUIRE(held.sync().outbox().size() == 3);
+  CHECK(held.sync().outbox()[0].id == mine[1].id);
+  CHECK(held.sync().outbox()[1].id == mine[3].id);
+  CHECK(held.sync().outbox()[2].id == mine[4].id);
+  REQUIRE(held.rejected().size() == 1);
+  CHECK(held.rejected()[0].op.id == mine[2].id);
+  CHECK(held.rejected()[0].code == "forbidden");
   // the characters of the text come back with it, so the glyphs they need are fetched at once
   for (uint32_t cp : whole.text_codepoints().all()) CHECK(fast.text_codepoints().seen(cp));
   CHECK(fast.text_codepoints().seen(0x8BF7));  // 请, from the reply after the snapshot

@@ -87,6 +87,18 @@ EMSCRIPTEN_KEEPALIVE int edudesk_store_snapshot(const char* data, int size) {
   EM_ASM({ console.warn("edudesk: the stored snapshot is not used (" + UTF8ToString($0) + "); replaying the log"); }, err.c_str());
   return 0;
 }
+// After a restored snapshot: which of these outbox and refused Op ids (a JSON array) the snapshot
+// does not hold itself, as a JSON array (js_open_store looks those up by id).
+EMSCRIPTEN_KEEPALIVE const char* edudesk_snapshot_unknown(const char* ids_json) {
+  static std::string answer;
+  nlohmann::json unknown = nlohmann::json::array();
+  const auto ids = nlohmann::json::parse(ids_json, nullptr, /*allow_exceptions=*/false);
+  if (ids.is_array())
+    for (const auto& id : ids)
+      if (id.is_string() && !(g_load_desk && g_load_desk->snapshot_holds(id.get_ref<const std::string&>()))) unknown.push_back(id);
+  answer = unknown.dump();
+  return answer.c_str();
+}
 // js_write_snapshot: make (its size, 0 when a change is in flight), read the bytes, free them.
 EMSCRIPTEN_KEEPALIVE int edudesk_snapshot_make() {
   g_snapshot = g_load_desk ? g_load_desk->make_snapshot() : std::string();
@@ -197,7 +209,13 @@ EM_JS(void, js_open_store, (int page_size), {
           prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: ts - tr, restore_ms: performance.now() - ts };
           if (!ok) return resolve(false);
           fromKey = info.key + 1;
-          // The outbox and refused Ops the snapshot covers come by their ids (the pages bring the newer ones).
+          // The outbox and refused Ops: the snapshot holds those it covers; any other the store lists
+          // comes by its id (the pages bring the newer ones). Asking for 31,000 ids took seconds.
+          let unknown = [];
+          withString(JSON.stringify(out.outbox.concat(out.rejected.map((r) => r.id))), (q) => {
+            unknown = JSON.parse(UTF8ToString(Module._edudesk_snapshot_unknown(q)));
+          });
+          const ask = new Set(unknown);
           const tx = db.transaction("ops", "readonly"), byId = tx.objectStore("ops").index("by_id");
           const outboxOps = [], rejectedOps = [];
           const fetch = (id, into) => {
@@ -206,8 +224,9 @@ EM_JS(void, js_open_store, (int page_size), {
               if (c && c.primaryKey <= info.key) into.push([c.primaryKey, c.value]);
             };
           };
-          for (const id of out.outbox) fetch(id, outboxOps);
-          for (const r of out.rejected) fetch(r.id, rejectedOps);
+          for (const id of out.outbox) if (ask.has(id)) fetch(id, outboxOps);
+          for (const r of out.rejected) if (ask.has(r.id)) fetch(r.id, rejectedOps);
+          prof.outbox_asked = ask.size;
           const tf = performance.now();
           mark("outbox_asked");
           tx.oncomplete = () => {
