@@ -812,9 +812,13 @@ class Generator {
           c["follow_up"] = overall <= 2 ? "yes" : "no";
           if (overall <= 2) c["follow_what"] = "主管回电说明处理方案";
         }
-        command({{"type", "survey.respond"}, {"survey_id", "callback"}, {"ticket_id", t->id}, {"mode", "phone"},
-                 {"answers", c}},
-                during_work(at + 2 * kHour), agent, d, &ids);
+        // During working hours, and not after the demo's end: a call the next morning has not
+        // happened yet (its stamp would carry every desk's clock into the future).
+        const Millis call = during_work(at + 2 * kHour);
+        if (call <= end_)
+          command({{"type", "survey.respond"}, {"survey_id", "callback"}, {"ticket_id", t->id}, {"mode", "phone"},
+                   {"answers", c}},
+                  call, agent, d, &ids);
       }
     }
     // The seeds' full questionnaire, answered in the portal by learners and parents.

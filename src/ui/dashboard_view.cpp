@@ -275,7 +275,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
   const DashboardKpis& k = dash_.kpis;
   same_line_if_fits(120);
   const bool want_report = ImGui::Button(lbl("dash.report", "dash_report").c_str());
-  if (!dash_.range_error.empty()) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", dash_.range_error.c_str());
+  if (!dash_.range_error.empty()) ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", dash_.range_error.c_str());
   ImGui::TextDisabled(tr("dash.period"), day_label(g.from_day()).c_str(), day_label(g.to_day()).c_str(),
                       day_label(g.from_day() - g.days()).c_str(), day_label(g.from_day() - 1).c_str(),
                       static_cast<long long>(dash_.columns.size()), dash_.last_full_ms);
@@ -544,7 +544,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
         const HotSpot& h = dash_.hot[i];
         const std::string course_id = dash_.columns.courses().value(h.course);
         ImGui::PushID(static_cast<int>(i));
-        ImGui::TextColored(ImVec4(0.70f, 0.12f, 0.10f, 1), tr("dash.hot_line"), course_name(s, course_id),
+        ImGui::TextColored(ink(0.70f, 0.12f, 0.10f, 1), tr("dash.hot_line"), course_name(s, course_id),
                            tr_enum("category", to_id(h.category)), day_label(h.day).c_str(), static_cast<long long>(h.n),
                            h.baseline_mean);
         DashboardPick p;

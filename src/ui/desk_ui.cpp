@@ -199,6 +199,7 @@ void DeskUi::draw(Millis now) {
   if (touch != touch_ || style_dirty_) {
     touch_ = touch;
     set_touch_layout(touch);
+    set_high_contrast_inks(high_contrast_);
     apply_theme();
     style_dirty_ = false;
   }
@@ -414,7 +415,7 @@ void DeskUi::draw_status_line(Millis now) {
     // On every screen: this is a sandbox, nothing leaves this browser.
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.93f, 0.90f, 1.0f, 1));
     ImGui::BeginChild("##practice", ImVec2(0, ImGui::GetFrameHeight() * 1.9f), true, ImGuiWindowFlags_NoScrollbar);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.35f, 0.15f, 0.65f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.35f, 0.15f, 0.65f, 1));
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("practice.banner"));
     ImGui::PopStyleColor();
@@ -427,7 +428,7 @@ void DeskUi::draw_status_line(Millis now) {
     // Detected, said plainly, and nothing of the server's desk was overwritten.
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.95f, 0.85f, 1));
     ImGui::BeginChild("##wiped", ImVec2(0, ImGui::GetFrameHeight() * 2.2f), true);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.30f, 0.0f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.55f, 0.30f, 0.0f, 1));
     ImGui::TextWrapped(tr("storage.wiped"), static_cast<long long>(wiped_lost_));
     ImGui::PopStyleColor();
     ImGui::SameLine();
@@ -437,7 +438,7 @@ void DeskUi::draw_status_line(Millis now) {
   }
   if (update_available_) {
     // Offered, never forced: a reload mid-edit would lose a draft.
-    ImGui::TextColored(ImVec4(0.10f, 0.40f, 0.80f, 1), "%s", tr("update.available"));
+    ImGui::TextColored(ink(0.10f, 0.40f, 0.80f, 1), "%s", tr("update.available"));
     ImGui::SameLine();
     if (small_button(lbl("update.reload", "reload_update").c_str()) && on_update) on_update();
   }
@@ -446,7 +447,7 @@ void DeskUi::draw_status_line(Millis now) {
   if (!desk_.storage_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.90f, 1));
     ImGui::BeginChild("##storage_error", ImVec2(0, ImGui::GetFrameHeight() * 2.2f), true);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.70f, 0.10f, 0.10f, 1));
     std::string key = "storage." + desk_.storage_error();
     ImGui::TextWrapped(tr("storage.failed"), static_cast<long long>(desk_.pending_count()),
                        has_key(key.c_str()) ? tr(key.c_str()) : desk_.storage_error().c_str());
@@ -462,7 +463,7 @@ void DeskUi::draw_status_line(Millis now) {
                          : last_batch_ > 0 ? ImVec4(0.15f, 0.55f, 0.25f, 1)
                                            : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
     same_line_if_fits(ImGui::CalcTextSize(text).x + 24);  // on a phone it wraps rather than being cut off
-    ImGui::TextColored(color, "%s", text);
+    ImGui::TextColored(ink(color), "%s", text);
   }
 }
 
@@ -503,7 +504,7 @@ void DeskUi::draw_sync_state(Millis now) {
     ImGui::SameLine();
     char buf[128];
     std::snprintf(buf, sizeof buf, tr("sync.rejected"), static_cast<long long>(st.rejected));
-    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", buf);
+    ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", buf);
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       for (const Desk::RejectedOp& r : desk_.rejected()) {

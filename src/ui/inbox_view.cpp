@@ -14,20 +14,20 @@ namespace edudesk::ui {
 namespace {
 ImVec4 priority_color(Priority p) {
   switch (p) {
-    case Priority::P1: return ImVec4(0.80f, 0.10f, 0.10f, 1);
-    case Priority::P2: return ImVec4(0.85f, 0.45f, 0.05f, 1);
-    case Priority::P3: return ImVec4(0.20f, 0.35f, 0.60f, 1);
-    case Priority::P4: return ImVec4(0.45f, 0.45f, 0.45f, 1);
+    case Priority::P1: return ink(0.80f, 0.10f, 0.10f, 1);
+    case Priority::P2: return ink(0.85f, 0.45f, 0.05f, 1);
+    case Priority::P3: return ink(0.20f, 0.35f, 0.60f, 1);
+    case Priority::P4: return ink(0.45f, 0.45f, 0.45f, 1);
   }
   return ImVec4(0, 0, 0, 1);
 }
 ImVec4 status_color(Status s) {
   switch (s) {
-    case Status::new_: return ImVec4(0.10f, 0.45f, 0.85f, 1);
-    case Status::open: return ImVec4(0.80f, 0.45f, 0.00f, 1);
-    case Status::pending: return ImVec4(0.55f, 0.35f, 0.70f, 1);
-    case Status::resolved: return ImVec4(0.15f, 0.55f, 0.25f, 1);
-    case Status::closed: return ImVec4(0.45f, 0.45f, 0.45f, 1);
+    case Status::new_: return ink(0.10f, 0.45f, 0.85f, 1);
+    case Status::open: return ink(0.80f, 0.45f, 0.00f, 1);
+    case Status::pending: return ink(0.55f, 0.35f, 0.70f, 1);
+    case Status::resolved: return ink(0.15f, 0.55f, 0.25f, 1);
+    case Status::closed: return ink(0.45f, 0.45f, 0.45f, 1);
   }
   return ImVec4(0, 0, 0, 1);
 }
@@ -171,7 +171,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         if (selected_ == t.id) widgets_mark_checked();
         ImGui::TableNextColumn();
         if (desk_.is_pending(t.origin_op)) {
-          ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+          ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
           ImGui::SameLine();
         }
         ImGui::TextUnformatted(t.subject.c_str());
@@ -192,7 +192,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
         // The next due of the ticket's SLA clocks: red when breached, amber when soon.
         if (ticket_open(t)) {
           TicketSla sla = compute_sla(desk_.state().sla_policy, t, now);
-          if (sla.breached) ImGui::TextColored(ImVec4(0.80f, 0.12f, 0.12f, 1), "%s", tr("sla.breached"));
+          if (sla.breached) ImGui::TextColored(ink(0.80f, 0.12f, 0.12f, 1), "%s", tr("sla.breached"));
           else if (sla.next_due > 0 && sla.next_due != kSlaNever)
             ImGui::TextColored(sla.breaching_soon ? ImVec4(0.80f, 0.48f, 0.02f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
                                "%s", format_age(sla.next_due - now).c_str());

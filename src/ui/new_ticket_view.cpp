@@ -173,7 +173,7 @@ void DeskUi::draw_new_ticket(Millis now) {
     std::snprintf(buf, sizeof buf, tr("new.classified"), tr_enum("category", to_id(f.suggestion->category)),
                   tr_enum("priority", to_id(f.suggestion->priority)));
     ImGui::TextDisabled("%s", buf);
-    if (f.suggestion->flag_supervisor) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", tr("new.flag_supervisor"));
+    if (f.suggestion->flag_supervisor) ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", tr("new.flag_supervisor"));
   }
   // The acknowledgement: when the customer can expect the first answer, from the SLA.
   {
@@ -185,7 +185,7 @@ void DeskUi::draw_new_ticket(Millis now) {
     if (sla.first_response.due > 0 && sla.first_response.due != kSlaNever) {
       char buf[256];
       std::snprintf(buf, sizeof buf, tr("new.ack"), format_time(sla.first_response.due).c_str());
-      ImGui::TextColored(ImVec4(0.15f, 0.45f, 0.25f, 1), "%s", buf);
+      ImGui::TextColored(ink(0.15f, 0.45f, 0.25f, 1), "%s", buf);
       ImGui::SameLine();
       if (small_button(lbl("new.copy_ack", "copy_ack").c_str())) ImGui::SetClipboardText(buf);
     }
@@ -213,7 +213,7 @@ void DeskUi::draw_new_ticket(Millis now) {
   }
   ImGui::SameLine();
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.85f, 0.86f, 0.88f, 1));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.1f, 0.1f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ink(0.1f, 0.1f, 0.1f, 1));
   if (ImGui::Button(lbl("new.cancel", "cancel_ticket").c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape))
     ImGui::CloseCurrentPopup();
   ImGui::PopStyleColor(2);

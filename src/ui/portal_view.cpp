@@ -115,7 +115,7 @@ void DeskUi::draw_portal(Millis now) {
     ImGui::EndChild();
     return;
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ink(0.10f, 0.30f, 0.62f, 1));
   ImGui::TextUnformatted(tr("portal.new_request"));
   ImGui::PopStyleColor();
   // What the portal says the request is about (the course page it was opened from).
@@ -160,20 +160,20 @@ void DeskUi::draw_portal(Millis now) {
   }
   ImGui::SameLine();
   if (p.status == "saved") {
-    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("portal.saved"));
+    ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("portal.saved"));
   } else if (p.status == "sent") {
     char buf[160];
     std::snprintf(buf, sizeof buf, tr("portal.sent"), static_cast<long long>(int_of(p.detail, "number")));
-    ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", buf);
+    ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", buf);
   } else if (p.status == "refused") {
     const json& e = p.detail.is_object() && p.detail.contains("error") ? p.detail["error"] : p.detail;
     Error err{e.is_object() ? str_of(e, "code") : "", e.is_object() ? str_of(e, "field") : "",
               e.is_object() ? str_of(e, "message") : ""};
-    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s %s", tr("portal.refused"), error_text(err).c_str());
+    ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s %s", tr("portal.refused"), error_text(err).c_str());
   }
 
   ImGui::Separator();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ink(0.10f, 0.30f, 0.62f, 1));
   ImGui::TextUnformatted(tr("portal.my_requests"));
   ImGui::PopStyleColor();
   if (bool_of(p.list, "offline")) {
@@ -185,7 +185,7 @@ void DeskUi::draw_portal(Millis now) {
   if (pending)
     for (const json& q : *pending) {
       std::string line = str_of(q, "subject") + "  · " + tr("portal.waiting");
-      ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", line.c_str());
+      ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", line.c_str());
     }
   const json* tickets = array_of(p.list, "tickets");
   if (!tickets || tickets->empty()) {
@@ -221,7 +221,7 @@ void DeskUi::draw_portal(Millis now) {
       if (const json* surveys = array_of(t, "surveys"))
         for (const json& sv : *surveys) {
           if (bool_of(sv, "answered")) {
-            ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("portal.survey_done"));
+            ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("portal.survey_done"));
             continue;
           }
           std::string label = std::string(tr("portal.survey")) + " " + str_of(sv, "title") + "###survey_" + str_of(sv, "send_id");

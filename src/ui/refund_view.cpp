@@ -93,25 +93,25 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
                         format_time(r->quoted_at).c_str());
     if (desk_.is_pending(r->origin_op)) {
       ImGui::SameLine();
-      ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+      ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
     }
     ImGui::TextDisabled("%s%s%s", tr("refund.reason"), tr("punct.colon"), tr_enum("refund_reason", to_id(r->facts.reason)));
     ImGui::TextWrapped("%s", r->explanation.c_str());
     if (small_button(lbl("timeline.copy", "copy_explanation").c_str())) ImGui::SetClipboardText(r->explanation.c_str());
     if (r->status == RefundStatus::awaiting_approval) {
-      ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), tr("refund.waiting_for"), tr_enum("role", r->approver_role.c_str()));
+      ImGui::TextColored(ink(0.80f, 0.45f, 0.00f, 1), tr("refund.waiting_for"), tr_enum("role", r->approver_role.c_str()));
     }
     if (r->status == RefundStatus::approved)
-      ImGui::TextColored(ImVec4(0.55f, 0.35f, 0.70f, 1), "%s", tr("refund.paid_by_server"));
+      ImGui::TextColored(ink(0.55f, 0.35f, 0.70f, 1), "%s", tr("refund.paid_by_server"));
     if (r->status == RefundStatus::paid) {
-      ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), tr("refund.paid_line"), r->payment_ref.c_str(),
+      ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), tr("refund.paid_line"), r->payment_ref.c_str(),
                          format_time(r->paid_at).c_str(), agent_name(s, r->approved_by).c_str());
     }
     if (!r->closed_reason.empty() && r->status == RefundStatus::rejected)
-      ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s%s%s", tr("refund.rejected_because"), tr("punct.colon"), r->closed_reason.c_str());
+      ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s%s%s", tr("refund.rejected_because"), tr("punct.colon"), r->closed_reason.c_str());
     for (const RefundEvent& e : r->events) {
       std::string line = event_line(s, *r, e);
-      if (e.conflict != Conflict::none) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.38f, 0.02f, 1));
+      if (e.conflict != Conflict::none) ImGui::PushStyleColor(ImGuiCol_Text, ink(0.72f, 0.38f, 0.02f, 1));
       else ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
       ImGui::TextWrapped("%s", line.c_str());
       ImGui::PopStyleColor();
@@ -245,13 +245,13 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       if (ok) {
         ImGui::Text("%s", tr("refund.quote"));
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(0.10f, 0.30f, 0.62f, 1), "%s", format_yuan(q.refund_fen).c_str());
+        ImGui::TextColored(ink(0.10f, 0.30f, 0.62f, 1), "%s", format_yuan(q.refund_fen).c_str());
         ImGui::SameLine();
         ImGui::TextDisabled("%s · %s v%lld", tr_enum("refund_rule", to_id(q.rule)), tr("refund.policy"),
                             static_cast<long long>(policy.version));
         if (q.needs_approval) {
           ImGui::SameLine();
-          ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), tr("refund.needs_approval"),
+          ImGui::TextColored(ink(0.80f, 0.45f, 0.00f, 1), tr("refund.needs_approval"),
                              tr_enum("role", to_id(*q.approver_role)));
         }
         // The explanation follows the quote until the agent edits it.
@@ -446,7 +446,7 @@ void DeskUi::draw_policy_editor(Millis now) {
   bool supervisor = me && me->role == Role::supervisor;
   RefundPolicy& p = policy_draft_;
   ImGui::TextDisabled(tr("policy.version"), static_cast<long long>(s.current_policy().version));
-  if (!supervisor) ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), "%s", tr("policy.read_only"));
+  if (!supervisor) ImGui::TextColored(ink(0.80f, 0.45f, 0.00f, 1), "%s", tr("policy.read_only"));
   ImGui::BeginDisabled(!supervisor);
   int hours = static_cast<int>(p.cooling_off_hours), lessons = static_cast<int>(p.cooling_off_max_lessons);
   int offset_h = static_cast<int>(p.utc_offset_minutes / 60);

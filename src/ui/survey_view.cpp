@@ -189,7 +189,7 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
                         format_time(r.at).c_str());
     if (!r.current) {
       ImGui::SameLine();
-      ImGui::TextColored(ImVec4(0.72f, 0.38f, 0.02f, 1), "%s", tr(r.resent ? "survey.resent" : "survey.replaced"));
+      ImGui::TextColored(ink(0.72f, 0.38f, 0.02f, 1), "%s", tr(r.resent ? "survey.resent" : "survey.replaced"));
     }
     for (const Question* q : v->schema.all_questions()) {
       auto it = r.answers.find(q->id);
@@ -221,8 +221,8 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
     }
     if (link_.send_id == x.id) {
       ImGui::SameLine();
-      if (!link_.error.empty()) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", tr("survey.link_failed"));
-      else if (!link_.url.empty()) ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("survey.link_copied"));
+      if (!link_.error.empty()) ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", tr("survey.link_failed"));
+      else if (!link_.url.empty()) ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("survey.link_copied"));
       if (!link_.url.empty()) ImGui::TextDisabled("%s", link_.url.c_str());
     }
   }
@@ -246,7 +246,7 @@ void DeskUi::draw_ticket_surveys(const Ticket& t, Millis now) {
       if (f.error.code.empty()) f.answers = json::object();
     }
     if (!f.error.code.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, ink(0.78f, 0.12f, 0.12f, 1));
       ImGui::TextWrapped("%s", f.error.message.c_str());  // names the question
       ImGui::PopStyleColor();
       Error now_ok;
@@ -272,7 +272,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     d.for_op = cur.op_id;
   }
   ImGui::BeginChild("##designer", ImVec2(0, 0), false);
-  if (!supervisor) ImGui::TextColored(ImVec4(0.80f, 0.45f, 0.00f, 1), "%s", tr("survey.read_only"));
+  if (!supervisor) ImGui::TextColored(ink(0.80f, 0.45f, 0.00f, 1), "%s", tr("survey.read_only"));
   // The toolbar stays at the top: a new question is added to the last section and
   // scrolled to, its text field focused.
   ImGui::BeginDisabled(!supervisor);
@@ -302,7 +302,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
     if (small_button(lbl("survey.discard", "survey_discard").c_str())) d.for_op.clear();
   }
   if (!d.error.code.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.78f, 0.12f, 0.12f, 1));
     ImGui::TextWrapped("%s  %s", error_text(d.error).c_str(), d.error.message.c_str());
     ImGui::PopStyleColor();
   }
@@ -435,9 +435,9 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
       draw_survey_form(checked, d.preview_answers);
       Error ve;
       if (validate_answers(checked, d.preview_answers, ve))
-        ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("survey.preview_ok"));
+        ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("survey.preview_ok"));
       else
-        ImGui::TextColored(ImVec4(0.72f, 0.38f, 0.02f, 1), "%s", ve.message.c_str());
+        ImGui::TextColored(ink(0.72f, 0.38f, 0.02f, 1), "%s", ve.message.c_str());
     } else {
       error_line(pe);
     }
@@ -471,7 +471,7 @@ void DeskUi::draw_learner(Millis now) {
     if (l.status == "refused") ImGui::TextWrapped("%s", tr("learner.bad_link"));
     else ImGui::TextDisabled("%s", tr("phase.starting"));
   } else {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.30f, 0.62f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.10f, 0.30f, 0.62f, 1));
     ImGui::TextWrapped("%s", l.schema.title.c_str());
     ImGui::PopStyleColor();
     char about[512];
@@ -481,7 +481,7 @@ void DeskUi::draw_learner(Millis now) {
     if (!l.open.value("course", "").empty()) ImGui::TextDisabled("%s", l.open.value("course", "").c_str());
     ImGui::Separator();
     if (l.status == "sent" && !l.revising) {
-      ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("learner.thanks"));
+      ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("learner.thanks"));
       if (ImGui::Button(lbl("learner.revise", "learner_revise").c_str())) l.revising = true;
     } else {
       draw_survey_form(l.schema, l.answers);
@@ -495,17 +495,17 @@ void DeskUi::draw_learner(Millis now) {
         }
       }
       if (!l.error.code.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, ink(0.78f, 0.12f, 0.12f, 1));
         ImGui::TextWrapped("%s", l.error.message.c_str());
         ImGui::PopStyleColor();
         if (validate_answers(l.schema, l.answers, l.error)) l.error = {};  // fixed: the message goes
       }
     }
-    if (l.status == "saved") ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("learner.saved"));
+    if (l.status == "saved") ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("learner.saved"));
     if (l.status == "refused") {
       json e = json::parse(l.detail, nullptr, false);
       std::string why = e.is_object() ? e.value("message", "") : l.detail;
-      ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s %s", tr("learner.refused"), why.c_str());
+      ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s %s", tr("learner.refused"), why.c_str());
     }
     ImGui::TextDisabled("%s", tr("learner.privacy"));
   }
@@ -770,7 +770,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
             ImGui::TextUnformatted(cq.value("df", json()).is_number() ? std::to_string(cq["df"].get<int64_t>()).c_str() : "—");
             ImGui::TableNextColumn();
             bool sig = cq.value("p", json()).is_number() && cq["p"].get<double>() < 0.05;
-            if (sig) ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", num(cq["p"], "%.4f").c_str());
+            if (sig) ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", num(cq["p"], "%.4f").c_str());
             else ImGui::TextUnformatted(num(cq.value("p", json()), "%.4f").c_str());
           }
           ImGui::EndTable();

@@ -107,7 +107,7 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   }
   if (t->identity_checked) {
     same_line_if_fits(160);
-    ImGui::TextColored(ImVec4(0.15f, 0.55f, 0.25f, 1), "%s", tr("ticket.identity_checked"));
+    ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("ticket.identity_checked"));
   }
   ImGui::TextDisabled("%s · %s %s", tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
                       format_time(t->created_at).c_str());
@@ -163,7 +163,7 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   }
   if (desk_.is_pending(t->origin_op)) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+    ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
   }
   draw_ticket_workflow(*t, now);
   draw_closure_popup(*t, now);
@@ -222,7 +222,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
       std::string line = change_line(s, e);
       if (e.conflict != Conflict::none) {
         // A change that met a concurrent one says what happened to it.
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.38f, 0.02f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, ink(0.72f, 0.38f, 0.02f, 1));
         ImGui::TextWrapped("%s  %s", line.c_str(), conflict_text(s, e).c_str());
         ImGui::PopStyleColor();
       } else {
@@ -240,7 +240,7 @@ void DeskUi::draw_conversation(const Ticket& ticket, Millis now) {
                           e.device.empty() ? "" : " · ", e.device.c_str());
       if (desk_.is_pending(e.id)) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
+        ImGui::TextColored(ink(0.75f, 0.45f, 0.05f, 1), "%s", tr("storage.pending_mark"));
       }
       ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - 50));
       if (small_button(lbl("timeline.copy", "copy").c_str())) ImGui::SetClipboardText(e.text.c_str());

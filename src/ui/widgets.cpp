@@ -1,5 +1,7 @@
 #include "ui/widgets.h"
 
+#include <cmath>
+
 #include "app/i18n.h"
 #include "imgui.h"
 #include "ui/widget_registry.h"
@@ -30,9 +32,13 @@ bool view_tab(const std::string& label, bool active, bool first) {
     ImGui::PushStyleColor(ImGuiCol_Button, st.Colors[ImGuiCol_FrameBg]);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, st.Colors[ImGuiCol_HeaderHovered]);
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, st.Colors[ImGuiCol_HeaderActive]);
+  } else {  // the open one: a pressed button (deep blue; yellow in high contrast, where buttons are white)
+    ImGui::PushStyleColor(ImGuiCol_Button, st.Colors[ImGuiCol_ButtonActive]);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, st.Colors[ImGuiCol_ButtonActive]);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, st.Colors[ImGuiCol_ButtonActive]);
   }
   const bool clicked = ImGui::Button(label.c_str());
-  if (!active) ImGui::PopStyleColor(3);
+  ImGui::PopStyleColor(3);
   if (active) widgets_mark_checked();
   return clicked;
 }
@@ -63,5 +69,24 @@ void set_touch_layout(bool touch) { g_touch = touch; }
 bool touch_layout() { return g_touch; }
 bool small_button(const char* label) { return g_touch ? ImGui::Button(label) : ImGui::SmallButton(label); }
 float row_height() { return g_touch ? kTapTarget - ImGui::GetStyle().ItemSpacing.y : 0.0f; }
+
+bool g_high_contrast = false;
+void set_high_contrast_inks(bool on) { g_high_contrast = on; }
+ImVec4 ink(const ImVec4& c) {
+  if (!g_high_contrast) return c;
+  // relative luminance (sRGB); contrast on white = 1.05 / (L + 0.05) >= 7 when L <= 0.1
+  auto lin = [](float v) { return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f); };
+  ImVec4 d = c;
+  for (int i = 0; i < 40; ++i) {
+    const float l = 0.2126f * lin(d.x) + 0.7152f * lin(d.y) + 0.0722f * lin(d.z);
+    if (l <= 0.1f) break;
+    d.x *= 0.9f;
+    d.y *= 0.9f;
+    d.z *= 0.9f;
+  }
+  d.w = 1.0f;  // no faded text in high contrast
+  return d;
+}
+ImVec4 ink(float r, float g, float b, float a) { return ink(ImVec4(r, g, b, a)); }
 
 }  // namespace edudesk::ui

@@ -5,6 +5,8 @@
 #include "core/enums.h"
 #include "core/error.h"
 
+struct ImVec4;
+
 namespace edudesk::ui {
 
 // A combo over an enum's ids, labelled through the i18n group ("status" →
@@ -46,6 +48,13 @@ bool small_button(const char* label);
 // The size for a table row's Selectable: kTapTarget high on a phone (a Selectable's rectangle
 // is its height plus ItemSpacing.y), the text's height elsewhere.
 float row_height();
+
+// A text colour of the views (status, priority, warnings): as given, or in the high-contrast
+// theme darkened in its own hue until it reads at 7:1 or more on white (WCAG AAA). DeskUi sets
+// the theme each frame; every coloured text goes through here.
+void set_high_contrast_inks(bool on);
+ImVec4 ink(float r, float g, float b, float a = 1.0f);
+ImVec4 ink(const ImVec4& c);
 
 }  // namespace edudesk::ui
 

@@ -382,6 +382,22 @@ TEST_CASE("no demo Op is stamped after the demo's end (a desk would carry its cl
       CHECK(op.at <= o.end);
     }
   }
+  // at every hour of the day: CI once seeded the demo at 02:40 Beijing time and a desk took its
+  // clock 6.6 hours ahead, to the next morning's working hours
+  for (int hour = 1; hour < 24; ++hour) {
+    DemoOptions o = options();
+    o.end += hour * 3600 * 1000LL;
+    int late = 0;
+    for (const Op& op : demo_ops(o)) {
+      if (op.hlc.ms <= o.end && op.at <= o.end) continue;
+      if (++late <= 3) {
+        INFO("end + " << hour << " h: " << op.type << " " << op.id << " " << (op.hlc.ms - o.end) / 60000 << " min late");
+        CHECK(op.hlc.ms <= o.end);
+      }
+    }
+    INFO("end + " << hour << " h");
+    CHECK(late == 0);
+  }
 }
 
 TEST_CASE("the demo's burst of alike tickets is suggested whole at any time of day") {
