@@ -498,12 +498,14 @@ void DeskUi::draw_sync_state(Millis now) {
     text += std::string(" · ") + buf;
   }
   ImGui::TextUnformatted(text.c_str());
-  ImGui::SameLine();
-  if (small_button(lbl("sync.now", "sync_now").c_str())) sync_->sync_now(now);
+  // on the same line while they fit (a phone at 125 % text puts them on the next)
+  const std::string sync_now = lbl("sync.now", "sync_now");
+  same_line_if_fits(ImGui::CalcTextSize(sync_now.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
+  if (small_button(sync_now.c_str())) sync_->sync_now(now);
   if (st.rejected > 0) {
-    ImGui::SameLine();
     char buf[128];
     std::snprintf(buf, sizeof buf, tr("sync.rejected"), static_cast<long long>(st.rejected));
+    same_line_if_fits(ImGui::CalcTextSize(buf).x);
     ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", buf);
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
