@@ -102,7 +102,10 @@ try {
   }, 'the pasted note').catch(async () => JSON.stringify((await query(page, { type: 'ticket.get', ticket_id: created.ticket_id })).result.timeline.map((x) => x.text)));
   check(pasted === '粘贴的中文：订单号 2026112400123', 'Chinese text pasted with Ctrl+V arrives in the field', pasted);
 
-  // Idle costs nothing: with no input and no data change the desk draws no frames
+  // Idle costs nothing: with no input and no data change the desk draws no frames. The note
+  // just added is pushed first (its acknowledgement is a data change and redraws), then quiet.
+  await until(async () => { const s = await query(page, { type: 'sync' }); return !s.busy && s.pending === 0 && s.outbox.length === 0; },
+              'the note acknowledged by the server', 20000).catch(() => {});
   await sleep(1500);
   const idle0 = await page.evaluate(() => Module.edudeskFrames);
   await cdp.send('Performance.enable');
