@@ -108,9 +108,10 @@ try {
   const opened = await until(async () => (await page.evaluate(() => location.hash)) === '#/ticket/' + target.id.slice(4),
                              'the ticket open', 10000).catch(() => false);
   check(opened, 'a tap opens the ticket under the finger', target.id);
-  // Its reply box may be below the fold (a long subject wraps): a finger scrolls to it.
+  // Its reply box is below the conversation on a phone (the pane scrolls as a whole, so a long
+  // conversation is a long way down): a finger scrolls to it.
   let reply = null;
-  for (let i = 0; i < 4 && !reply; i++) {
+  for (let i = 0; i < 16 && !reply; i++) {
     reply = await until(async () => (await widgets(page)).find((w) => w.id === 'reply' && w.visible && w.y < 780), 'the reply box', 3000).catch(() => null);
     if (!reply) await drag(x, 700, 450, 10, 40, 300);
   }
