@@ -120,28 +120,29 @@ bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
     err = "not a desk snapshot";
     return false;
   }
+  // Two length-prefixed sections follow the header: the characters, then the waiting Ops.
   size_t at = sizeof h;
+  auto take = [&](void* into, size_t bytes) {
+    if (size - at < bytes) return false;
+    if (bytes > 0) std::memcpy(into, data + at, bytes);
+    at += bytes;
+    return true;
+  };
   uint32_t n = 0;
-  if (size - at < sizeof n) {
+  if (!take(&n, sizeof n)) {
     err = "snapshot too short";
     return false;
   }
-  std::memcpy(&n, data + at, sizeof n);
-  at += sizeof n;
-  if (n > TextCodepoints::kLimit || (size - at) / sizeof(uint32_t) < n) {
+  std::vector<uint32_t> cps(n > TextCodepoints::kLimit ? 0 : n);
+  if (n > TextCodepoints::kLimit || !take(cps.data(), size_t{n} * sizeof(uint32_t))) {
     err = "snapshot's characters damaged";
     return false;
   }
-  std::vector<uint32_t> cps(n);
-  std::memcpy(cps.data(), data + at, size_t{n} * sizeof(uint32_t));
-  at += size_t{n} * sizeof(uint32_t);
   uint64_t ops_size = 0;
-  if (size - at < sizeof ops_size) {
+  if (!take(&ops_size, sizeof ops_size)) {
     err = "snapshot too short";
     return false;
   }
-  std::memcpy(&ops_size, data + at, sizeof ops_size);
-  at += sizeof ops_size;
   if (ops_size > size - at) {
     err = "snapshot's waiting Ops damaged";
     return false;

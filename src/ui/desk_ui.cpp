@@ -65,10 +65,10 @@ bool DeskUi::prepare_fonts(float dpr) {
 // against the atlas once it holds the CJK font: a missing one asks for its block's chunk.
 void DeskUi::note_glyph_demand() {
   TextCodepoints& text = desk_.text_codepoints();
-  // What is being typed or pasted is not in an Op yet: the text field being edited.
+  // What is being typed or pasted is not in an Op yet: the text field, when it was just edited.
   if (ImGui::GetCurrentContext()) {
     const ImGuiContext& g = *ImGui::GetCurrentContext();
-    if (g.InputTextState.ID != 0 && g.InputTextState.ID == g.ActiveId)
+    if (g.InputTextState.ID != 0 && g.InputTextState.ID == g.ActiveId && g.InputTextState.Edited)
       for (int i = 0; i < g.InputTextState.CurLenW && i < g.InputTextState.TextW.Size; ++i)
         text.note_codepoint(static_cast<uint32_t>(g.InputTextState.TextW[i]));
   }
