@@ -14,6 +14,8 @@
 #      node; writes the section "Dashboard" of bench/RESULTS.md)
 #   `bench/run.sh warmstart`: a warm start of the desk in headless Chromium with 100,000 tickets
 #      in IndexedDB (bench/warmstart/run.sh; writes the section "Warm start" of bench/RESULTS.md)
+#   `bench/run.sh snapshot`: restoring the State of 100,000 tickets from a snapshot, native and
+#      WASM under node (bench/snapshot/run.sh; the part of a warm start the core owns)
 # Every run starts a fresh server on a fresh database in a temporary folder, is bounded
 # in count and time, and stops the server it started. Prints a table and writes it
 # to bench/results/latest.md. See bench/README.md. Settings (environment):
@@ -71,6 +73,10 @@ fi
 # ---- the supervisor's dashboard (bench/dashboard/): native and WASM, a section of bench/RESULTS.md ----
 if [ "${1:-}" = dashboard ]; then
   exec bench/dashboard/run.sh
+fi
+# ---- restoring a snapshot of 100,000 tickets, native and WASM (bench/snapshot/) ----
+if [ "${1:-}" = snapshot ]; then
+  exec bench/snapshot/run.sh
 fi
 # ---- a warm start with 100,000 tickets in the browser's IndexedDB (bench/warmstart/) ----
 if [ "${1:-}" = warmstart ]; then

@@ -66,37 +66,19 @@ add_custom_target(edudesk_web_budget ALL
   USES_TERMINAL VERBATIM)
 add_dependencies(edudesk_web_budget edudesk_web edudesk_font)
 
-# The survey statistics benchmark as WASM under node, like edudesk_unit_tests.js
-# (bench/run.sh runs it: node build/wasm/edudesk_survey_bench.js). Not built by default.
-add_executable(edudesk_survey_bench ${CMAKE_SOURCE_DIR}/bench/survey_stats_bench.cpp)
-target_link_libraries(edudesk_survey_bench PRIVATE edudesk_core)
-target_compile_options(edudesk_survey_bench PRIVATE -Wall -Wextra)
-target_link_options(edudesk_survey_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sEXIT_RUNTIME=1)
-set_target_properties(edudesk_survey_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
-
-# The ticket analytics benchmark as WASM under node (bench/analytics/run.sh runs
-# node build/…/edudesk_analytics_bench.js; NODERAWFS reads the CSV and /proc/self/status).
-add_executable(edudesk_analytics_bench ${CMAKE_SOURCE_DIR}/bench/analytics/analytics_bench.cpp)
-target_link_libraries(edudesk_analytics_bench PRIVATE edudesk_core)
-target_compile_options(edudesk_analytics_bench PRIVATE -Wall -Wextra)
-target_link_options(edudesk_analytics_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
-                    -sEXIT_RUNTIME=1 -sNODERAWFS=1)
-set_target_properties(edudesk_analytics_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
-
-# The dashboard benchmark as WASM under node (bench/dashboard/run.sh runs
-# node build/…/edudesk_dashboard_bench.js; NODERAWFS reads the CSV and /proc/self/status).
-add_executable(edudesk_dashboard_bench ${CMAKE_SOURCE_DIR}/bench/dashboard/dashboard_bench.cpp)
-target_link_libraries(edudesk_dashboard_bench PRIVATE edudesk_core)
-target_compile_options(edudesk_dashboard_bench PRIVATE -Wall -Wextra)
-target_link_options(edudesk_dashboard_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
-                    -sEXIT_RUNTIME=1 -sNODERAWFS=1)
-set_target_properties(edudesk_dashboard_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
-
-# The ticket search benchmark as WASM under node (bench/run.sh search runs
-# node build/wasm/edudesk_search_bench.js). Not built by default.
-add_executable(edudesk_search_bench ${CMAKE_SOURCE_DIR}/bench/search_bench.cpp)
-target_link_libraries(edudesk_search_bench PRIVATE edudesk_core)
-target_compile_options(edudesk_search_bench PRIVATE -Wall -Wextra)
-target_link_options(edudesk_search_bench PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
-                    -sEXIT_RUNTIME=1)
-set_target_properties(edudesk_search_bench PROPERTIES EXCLUDE_FROM_ALL TRUE)
+# The C++ benchmarks as WASM under node, the same sources as their native twins (bench/CMakeLists.txt);
+# not built by default. `bench/run.sh …` runs node build/wasm/NAME.js. NODERAWFS lets a benchmark
+# read its input file and /proc/self/status.
+function(edudesk_node_bench name source)
+  add_executable(${name} ${CMAKE_SOURCE_DIR}/bench/${source})
+  target_link_libraries(${name} PRIVATE edudesk_core)
+  target_compile_options(${name} PRIVATE -Wall -Wextra)
+  target_link_options(${name} PRIVATE -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sENVIRONMENT=node
+                      -sEXIT_RUNTIME=1 -sNODERAWFS=1)
+  set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+endfunction()
+edudesk_node_bench(edudesk_survey_bench survey_stats_bench.cpp)         # bench/run.sh survey
+edudesk_node_bench(edudesk_analytics_bench analytics/analytics_bench.cpp) # bench/analytics/run.sh
+edudesk_node_bench(edudesk_dashboard_bench dashboard/dashboard_bench.cpp) # bench/dashboard/run.sh
+edudesk_node_bench(edudesk_snapshot_bench snapshot/snapshot_bench.cpp)    # bench/snapshot/run.sh
+edudesk_node_bench(edudesk_search_bench search_bench.cpp)                 # bench/run.sh search

@@ -22,6 +22,11 @@ const char* const kCommandTypes[] = {"customer.create",   "ticket.create",     "
                                      "sla.escalate",      "kb.set_entry",      "kb.remove_entry",
                                      nullptr};
 
+nlohmann::json prev_json(const Ticket& t, const Ticket::FieldState& fs) {
+  const Stamp st = t.stamp_of(fs);
+  return nlohmann::json::array({st.hlc.ms, st.hlc.counter, st.op_id});
+}
+
 Op make_op(Context& ctx, const char* type, nlohmann::json data) {
   Hlc hlc = ctx.clock ? ctx.clock->tick(ctx.now) : Hlc{ctx.now, 0};
   Op op{ctx.ids->next(), type, ctx.now, ctx.actor, std::move(data), hlc};
@@ -31,11 +36,6 @@ Op make_op(Context& ctx, const char* type, nlohmann::json data) {
 
 namespace {
 using nlohmann::json;
-
-// What the author saw: the change that set the value they are replacing.
-json prev_json(const Ticket::FieldState& fs) {
-  return json::array({fs.stamp.hlc.ms, fs.stamp.hlc.counter, fs.stamp.op_id});
-}
 
 bool read_customer_fields(const json& c, json& data, Error& err) {
   std::string name, phone;
@@ -214,7 +214,7 @@ bool ticket_set_status(const State& s, const json& cmd, Context& ctx, Decision& 
       return false;
     }
   }
-  json data{{"ticket_id", t->id}, {"status", to_id(to)}, {"prev", prev_json(t->status_by)}};
+  json data{{"ticket_id", t->id}, {"status", to_id(to)}, {"prev", prev_json(*t, t->status_by)}};
   if (!resolution.empty()) data["resolution"] = resolution;
   if (!root_cause.empty()) data["root_cause"] = root_cause;
   out.ops.push_back(make_op(ctx, op_type::status_set, std::move(data)));
@@ -276,7 +276,7 @@ bool ticket_set_field(const State& s, const json& cmd, Context& ctx, const char*
     return false;
   }
   out.ops.push_back(make_op(ctx, op_type::field_set,
-                            json{{"ticket_id", t->id}, {"field", field}, {"value", value}, {"prev", prev_json(*fs)}}));
+                            json{{"ticket_id", t->id}, {"field", field}, {"value", value}, {"prev", prev_json(*t, *fs)}}));
   return true;
 }
 }  // namespace

@@ -48,6 +48,10 @@ struct Decision {
 // The one way a command makes an Op: a new id, the actor, the device and a tick of the clock.
 Op make_op(Context& ctx, const char* type, nlohmann::json data);
 
+// A field change's "prev", what its author saw: [ms, counter, op id] of the change that set the
+// value being replaced (the fold marks a concurrent change it did not see).
+nlohmann::json prev_json(const Ticket& t, const Ticket::FieldState& fs);
+
 // Checks `cmd` against `s` and returns the Ops it yields. Never modifies `s`.
 bool decide(const State& s, const nlohmann::json& cmd, Context& ctx, Decision& out, Error& err);
 

@@ -374,7 +374,7 @@ bool apply_refund_quoted(State& s, const Op& op, Error& err) {
   r.quoted_at = op.at;
   r.quoted_hlc = op.hlc;
   refold(s, r);
-  s.op_refund[op.id] = r.id;
+  s.op_refund.set(op.id, r.id);
   s.refund_index[r.id] = s.refunds.size();
   s.refunds.push_back(std::move(r));
   return true;
@@ -429,7 +429,7 @@ bool apply_refund_event(State& s, const Op& op, RefundStep step, Error& err) {
                               [](const Stamp& a, const RefundEvent& x) { return a < x.stamp(); });
   r->events.insert(pos, std::move(e));
   refold(s, *r);
-  s.op_refund[op.id] = r->id;
+  s.op_refund.set(op.id, r->id);
   return true;
 }
 
@@ -495,9 +495,9 @@ bool unapply_refund_op(State& s, const std::string& op_id) {
       for (size_t k = 0; k < s.policies.size(); ++k) s.policies[k].version = static_cast<int64_t>(k) + 1;
       return true;
     }
-  auto it = s.op_refund.find(op_id);
-  if (it == s.op_refund.end()) return false;
-  Refund* r = find_refund(s, it->second);
+  const std::optional<std::string> refund_id = s.op_refund.get(op_id);
+  if (!refund_id) return false;
+  Refund* r = find_refund(s, *refund_id);
   if (!r) return false;
   if (r->origin_op == op_id) {
     // A refused quote takes its refund (and its events) out of the State.
@@ -518,7 +518,7 @@ bool unapply_refund_op(State& s, const std::string& op_id) {
   auto& ev = r->events;
   ev.erase(std::remove_if(ev.begin(), ev.end(), [&](const RefundEvent& e) { return e.id == op_id; }), ev.end());
   refold(s, *r);
-  s.op_refund.erase(it);
+  s.op_refund.erase(op_id);
   return true;
 }
 

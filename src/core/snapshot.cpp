@@ -25,7 +25,7 @@ namespace {
 #endif
 
 constexpr char kMagic[6] = {'E', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2: op-id tables as arena + slots
 
 // How many values each enum of the State has: a byte beyond them is damage.
 constexpr size_t enum_count(Role) { return std::size(kRoles); }
@@ -192,6 +192,12 @@ class Writer {
     count(s.size());
     for (const std::string* k : in_read_order(s)) io(const_cast<std::string&>(*k));
   }
+  // An id table as its two parts, restored by two block copies (core/id_table.h).
+  template <bool V>
+  void io(IdTable<V>& t) {
+    io(const_cast<std::string&>(t.raw_arena()));
+    io(const_cast<std::vector<uint32_t>&>(t.raw_slots()));
+  }
   template <class T>
   auto io(T& t) -> decltype(fields(*this, t)) { fields(*this, t); }
 
@@ -229,6 +235,8 @@ class MinSize {
   template <class V>
   void io(std::unordered_map<std::string, V>&) { n += 1; }
   void io(std::unordered_set<std::string>&) { n += 1; }
+  template <bool V>
+  void io(IdTable<V>&) { n += 2; }
   template <class T>
   auto io(T& t) -> decltype(fields(*this, t)) { fields(*this, t); }
 };
@@ -442,6 +450,14 @@ class Reader {
       if (!s.emplace(at, static_cast<size_t>(len)).second) return fail("a key twice in a set");
     }
   }
+  template <bool V>
+  void io(IdTable<V>& t) {
+    std::string arena;
+    std::vector<uint32_t> slots;
+    (*this)(arena, slots);
+    std::string err;
+    if (ok_ && !t.adopt(std::move(arena), std::move(slots), err)) fail(err);
+  }
   template <class T>
   auto io(T& t) -> decltype(fields(*this, t)) { fields(*this, t); }
 
@@ -499,11 +515,11 @@ void fields(Ar& ar, TimelineEntry& e) {
      e.root_cause, e.device, e.prev, e.conflict, e.kept_value);
 }
 
-EDUDESK_SNAPSHOT_SIZE(Ticket::FieldState, 56);
+EDUDESK_SNAPSHOT_SIZE(Ticket::FieldState, 8);
 template <class Ar>
-void fields(Ar& ar, Ticket::FieldState& f) { ar(f.stamp, f.entry); }
+void fields(Ar& ar, Ticket::FieldState& f) { ar(f.entry); }
 
-EDUDESK_SNAPSHOT_SIZE(Ticket, 1088);
+EDUDESK_SNAPSHOT_SIZE(Ticket, 704);
 template <class Ar>
 void fields(Ar& ar, Ticket& t) {
   ar(t.id, t.origin_op, t.number, t.customer_id, t.course_id, t.channel, t.subject, t.created_at, t.created_hlc,
@@ -656,7 +672,7 @@ EDUDESK_SNAPSHOT_SIZE(State::KbEdit, 216);
 template <class Ar>
 void fields(Ar& ar, State::KbEdit& e) { ar(e.entry, e.by); }
 
-EDUDESK_SNAPSHOT_SIZE(State, 1992);
+EDUDESK_SNAPSHOT_SIZE(State, 2112);
 template <class Ar>
 void fields(Ar& ar, State& s) {
   ar(s.agents, s.customers, s.courses, s.tickets, s.applied_ops, s.max_ticket_number, s.op_ticket, s.revision);

@@ -25,15 +25,15 @@ bool fail(Error& err, const char* code, const char* field, std::string msg) {
 // A ticket's derived fields are a function of its creation values and its timeline
 // in (hlc, op id) order. `fold_entry` is one step; `refold` runs them all.
 
-void set_status(Ticket& t, Status to, const TimelineEntry& e, int64_t index) {
+void set_status(Ticket& t, Status to, int64_t index) {
   t.status = to;
-  t.status_by = {e.stamp(), index};
+  t.status_by = {index};
 }
 
 // A field change met a current value set by `cur`; it wins (it comes later in the
 // order), and if its author had not seen `cur`, the entry that set `cur` lost unseen.
 void mark_overwritten(Ticket& t, const Ticket::FieldState& cur, const TimelineEntry& winner, const std::string& kept) {
-  if (cur.entry < 0 || !(winner.prev < cur.stamp)) return;
+  if (cur.entry < 0 || !(winner.prev < t.stamp_of(cur))) return;
   TimelineEntry& lost = t.timeline[static_cast<size_t>(cur.entry)];
   lost.conflict = Conflict::overwritten;
   lost.kept_value = kept;
@@ -49,11 +49,11 @@ void fold_entry(Ticket& t, int64_t index) {
       // The customer writing again reopens a ticket that was waiting, resolved or closed.
       if (e.id != t.origin_op &&
           (t.status == Status::resolved || t.status == Status::closed || t.status == Status::pending))
-        set_status(t, Status::open, e, index);
+        set_status(t, Status::open, index);
       break;
     case EntryKind::reply:
       if (t.first_response_at == 0 || e.at < t.first_response_at) t.first_response_at = e.at;
-      if (t.status == Status::new_) set_status(t, Status::open, e, index);
+      if (t.status == Status::new_) set_status(t, Status::open, index);
       break;
     case EntryKind::note:
       break;
@@ -71,7 +71,7 @@ void fold_entry(Ticket& t, int64_t index) {
         e.kept_value = to_id(t.status);
       } else {
         mark_overwritten(t, t.status_by, e, to_id(e.status_to));
-        set_status(t, e.status_to, e, index);
+        set_status(t, e.status_to, index);
       }
       break;
     case EntryKind::field_change: {
@@ -83,7 +83,7 @@ void fold_entry(Ticket& t, int64_t index) {
                                : e.field == "merged_into" ? &t.merged_by
                                                           : &t.assignee_by;
       mark_overwritten(t, *fs, e, e.value);
-      *fs = {e.stamp(), index};
+      *fs = {index};
       if (e.field == "priority") t.priority = parse_priority(e.value).value_or(t.priority);
       else if (e.field == "category") t.category = parse_category(e.value).value_or(t.category);
       else if (e.field == "subcategory") t.subcategory = e.value;
@@ -109,9 +109,8 @@ void refold(Ticket& t) {
   t.root_cause.clear();
   t.updated_at = t.created_at;
   t.first_response_at = 0;
-  Stamp created{t.created_hlc, t.origin_op};
-  t.status_by = t.category_by = t.priority_by = t.assignee_by = {created, -1};
-  t.subcategory_by = t.tier_by = t.incident_by = t.merged_by = {created, -1};
+  t.status_by = t.category_by = t.priority_by = t.assignee_by = {-1};
+  t.subcategory_by = t.tier_by = t.incident_by = t.merged_by = {-1};
   for (int64_t i = 0; i < static_cast<int64_t>(t.timeline.size()); ++i) fold_entry(t, i);
 }
 
@@ -231,7 +230,7 @@ bool apply_ticket_created(State& s, const Op& op, Error& err) {
   }
   refold(t);
   if (t.number > s.max_ticket_number) s.max_ticket_number = t.number;
-  s.op_ticket[op.id] = t.id;
+  s.op_ticket.set(op.id, t.id);
   s.ticket_index[t.id] = s.tickets.size();
   s.tickets.push_back(std::move(t));
   return true;
@@ -288,7 +287,7 @@ bool apply_timeline_op(State& s, const Op& op, EntryKind kind, Error& err) {
     // A customer's message is the customer's, whoever typed it into the desk (op.by).
     if (kind == EntryKind::customer_message) e.author = t->customer_id;
   }
-  s.op_ticket[op.id] = t->id;
+  s.op_ticket.set(op.id, t->id);
   add_entry(*t, std::move(e));
   return true;
 }
@@ -391,15 +390,14 @@ bool unapply(State& s, const std::string& op_id) {
     ++s.revision;
     return true;
   }
-  auto it = s.op_ticket.find(op_id);
-  if (it != s.op_ticket.end()) {
-    auto ti = s.ticket_index.find(it->second);
+  if (const std::optional<std::string> ticket_id = s.op_ticket.get(op_id)) {
+    auto ti = s.ticket_index.find(*ticket_id);
     if (ti == s.ticket_index.end()) return false;
     Ticket& t = s.tickets[ti->second];
     auto& tl = t.timeline;
     tl.erase(std::remove_if(tl.begin(), tl.end(), [&](const TimelineEntry& e) { return e.id == op_id; }), tl.end());
     refold(t);
-    s.op_ticket.erase(it);
+    s.op_ticket.erase(op_id);
     s.applied_ops.erase(op_id);
     ++s.revision;
     return true;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/id_table.h"
 #include "core/model.h"
 #include "core/op.h"
 #include "core/orders.h"
@@ -24,9 +25,9 @@ struct State {
   std::vector<Course> courses;
   std::vector<Ticket> tickets;  // in creation order of arrival
   std::unordered_map<std::string, size_t> agent_index, customer_index, course_index, ticket_index;
-  std::unordered_set<std::string> applied_ops;  // an Op applied twice is applied once
+  IdSet applied_ops;                             // an Op applied twice is applied once
   int64_t max_ticket_number = 10000;            // numbers start at 10001
-  std::unordered_map<std::string, std::string> op_ticket;  // timeline op id → ticket id
+  IdMap op_ticket;                            // timeline op id → ticket id
   int64_t revision = 0;                         // bumps on every effective change; views cache on it
 
   // -- refunds (issue 4)
@@ -36,7 +37,7 @@ struct State {
   std::vector<RefundPolicy> policies{RefundPolicy{}};  // by (hlc, op id); [0] is the built-in one
   std::vector<Stamp> policy_stamps{Stamp{}};
   std::unordered_map<std::string, size_t> order_index, refund_index;
-  std::unordered_map<std::string, std::string> op_refund;  // refund event op id → refund id
+  IdMap op_refund;                            // refund event op id → refund id
 
   // -- surveys (issue 5)
   std::vector<PublishedSurvey> surveys;  // every version of every survey, by (hlc, op id)
@@ -56,7 +57,7 @@ struct State {
   std::vector<Task> tasks;  // stored tasks, and derived ones once they are done
   std::vector<Incident> incidents;
   std::unordered_map<std::string, size_t> task_index, incident_index;
-  std::unordered_map<std::string, std::string> op_task, op_incident;  // op id → what it made or changed
+  IdMap op_task, op_incident;  // op id → what it made or changed
   struct Schedule {
     std::vector<Millis> sessions;  // class start times, ascending
     Stamp by;

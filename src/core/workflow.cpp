@@ -233,7 +233,7 @@ std::string pick_agent(const State& s, Role tier, Category c, const std::string&
     if (it == at.end()) continue;
     Candidate& k = cands[it->second];
     if (ticket_open(t)) ++k.load;
-    Millis given = t.assignee_by.entry < 0 ? t.created_at : t.assignee_by.stamp.hlc.ms;
+    Millis given = t.assignee_by.entry < 0 ? t.created_at : t.stamp_of(t.assignee_by).hlc.ms;
     k.last = std::max(k.last, given);
   }
   auto best = std::min_element(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
@@ -452,7 +452,7 @@ bool apply_task_created(State& s, const Op& op, Error& err) {
     return false;
   if (s.task(t.id)) return fail(err, "exists", "task_id", "task " + t.id + " already exists");
   t.created_at = op.at;
-  s.op_task[op.id] = t.id;
+  s.op_task.set(op.id, t.id);
   index_task(s, std::move(t));
   return true;
 }
@@ -473,7 +473,7 @@ bool apply_task_done(State& s, const Op& op, Error& err) {
     if (!read_task_fields(s, *d, t, err)) return false;
     t.id = id;
     t.derived = true;
-    s.op_task[op.id] = id;
+    s.op_task.set(op.id, id);
     index_task(s, std::move(t));
     it = s.task_index.find(id);
   }
@@ -487,7 +487,7 @@ bool apply_task_done(State& s, const Op& op, Error& err) {
   t.done_by = op.by;
   t.done_at = op.at;
   t.done_stamp = st;
-  if (!s.op_task.count(op.id)) s.op_task[op.id] = id;
+  if (!s.op_task.count(op.id)) s.op_task.set(op.id, id);
   return true;
 }
 
@@ -506,7 +506,7 @@ bool apply_incident_created(State& s, const Op& op, Error& err) {
   inc.created_at = op.at;
   inc.created_by = op.by;
   inc.status_by = op.stamp();
-  s.op_incident[op.id] = inc.id;
+  s.op_incident.set(op.id, inc.id);
   s.incident_index[inc.id] = s.incidents.size();
   s.incidents.push_back(std::move(inc));
   return true;
@@ -551,7 +551,7 @@ bool apply_incident_updated(State& s, const Op& op, Error& err) {
     inc.root_cause = cause;
     inc.review_by = st;
   }
-  s.op_incident[op.id] = id;
+  s.op_incident.set(op.id, id);
   return true;
 }
 
@@ -693,23 +693,23 @@ bool unapply_workflow_op(State& s, const std::string& op_id) {
     index.clear();
     for (size_t i = 0; i < vec.size(); ++i) index[vec[i].id] = i;
   };
-  if (auto t = s.op_task.find(op_id); t != s.op_task.end()) {
-    const Task* task = s.task(t->second);
+  if (const std::optional<std::string> task_id = s.op_task.get(op_id)) {
+    const Task* task = s.task(*task_id);
     if (task && task->done_stamp.op_id == op_id) {  // a refused "done": the task is open again
-      Task& m = s.tasks[s.task_index[t->second]];
-      if (m.derived) erase_from(s.tasks, s.task_index, t->second);
+      Task& m = s.tasks[s.task_index[*task_id]];
+      if (m.derived) erase_from(s.tasks, s.task_index, *task_id);
       else m.done = m.cancelled = false, m.done_stamp = {}, m.outcome.clear();
     } else {
-      erase_from(s.tasks, s.task_index, t->second);
+      erase_from(s.tasks, s.task_index, *task_id);
     }
-    s.op_task.erase(t);
+    s.op_task.erase(op_id);
     return true;
   }
-  if (auto i = s.op_incident.find(op_id); i != s.op_incident.end()) {
-    const Incident* inc = s.incident(i->second);
+  if (const std::optional<std::string> incident_id = s.op_incident.get(op_id)) {
+    const Incident* inc = s.incident(*incident_id);
     if (inc && inc->status_by.op_id == op_id && inc->created_at != 0 && inc->checklist.empty() && inc->review.empty()) {
-      erase_from(s.incidents, s.incident_index, i->second);
-      s.op_incident.erase(i);
+      erase_from(s.incidents, s.incident_index, *incident_id);
+      s.op_incident.erase(op_id);
       return true;
     }
     return false;  // an update of an incident is not taken back
@@ -748,7 +748,6 @@ void add_workflow_image(const State& s, json& img) {
 // ---- decide ------------------------------------------------------------------------------------------
 
 namespace {
-json prev_of(const Ticket::FieldState& fs) { return json::array({fs.stamp.hlc.ms, fs.stamp.hlc.counter, fs.stamp.op_id}); }
 
 const Ticket* find_ticket(const State& s, const json& cmd, const char* key, Error& err) {
   std::string id;
@@ -768,7 +767,7 @@ const Incident* find_incident(const State& s, const json& cmd, Error& err) {
 
 Op field_op(Context& ctx, const Ticket& t, const char* field, const std::string& value, const Ticket::FieldState& fs) {
   return make_op(ctx, op_type::field_set,
-                 json{{"ticket_id", t.id}, {"field", field}, {"value", value}, {"prev", prev_of(fs)}});
+                 json{{"ticket_id", t.id}, {"field", field}, {"value", value}, {"prev", prev_json(t, fs)}});
 }
 
 Op note_op(Context& ctx, const Ticket& t, const std::string& text) {
@@ -823,7 +822,7 @@ bool merge(const State& s, const json& cmd, Context& ctx, Decision& out, Error& 
   if (src->status != Status::closed)
     out.ops.push_back(make_op(ctx, op_type::status_set,
                               json{{"ticket_id", src->id}, {"status", "closed"}, {"resolution", "duplicate_merged"},
-                                   {"prev", prev_of(src->status_by)}}));
+                                   {"prev", prev_json(*src, src->status_by)}}));
   out.ops.push_back(note_op(ctx, *into, "合并了工单 #" + std::to_string(src->number) + "「" + src->subject + "」：两条时间线都保留在此工单中"));
   out.result["into"] = into->id;
   return true;
@@ -971,7 +970,7 @@ bool incident_resolve(const State& s, const json& cmd, Context& ctx, Decision& o
     if (!reply.empty()) out.ops.push_back(make_op(ctx, op_type::ticket_replied, json{{"ticket_id", t.id}, {"text", reply}}));
     out.ops.push_back(make_op(ctx, op_type::status_set,
                               json{{"ticket_id", t.id}, {"status", "resolved"}, {"resolution", resolution},
-                                   {"prev", prev_of(t.status_by)}}));
+                                   {"prev", prev_json(t, t.status_by)}}));
     std::string id = "k-" + ctx.ids->next();
     out.ops.push_back(make_op(ctx, op_type::task_created,
                               json{{"task_id", id}, {"kind", "callback"}, {"title", t.subject}, {"ticket_id", t.id},

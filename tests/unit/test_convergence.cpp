@@ -224,7 +224,7 @@ TEST_CASE("every op pushed is applied exactly once, whatever the retries") {
   std::set<std::string> ids;
   for (const PulledOp& p : all) CHECK(ids.insert(p.op.id).second);  // no Op twice in the log
   for (Replica& r : w.replicas)
-    for (const std::string& id : r.s.applied_ops) CHECK(ids.count(id) == 1);  // none lost
+    r.s.applied_ops.for_each([&](std::string_view id) { CHECK(ids.count(std::string(id)) == 1); });  // none lost
 }
 
 TEST_CASE_METHOD(SeededServer, "one invalid op inside a batch is refused alone and the rest apply") {

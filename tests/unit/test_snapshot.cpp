@@ -223,7 +223,7 @@ TEST_CASE("every kind of record and derived value survives a snapshot", "[snapsh
   CHECK(b.max_ticket_number == 99999);
   const Ticket& bt = *b.ticket(t);
   CHECK(bt.priority == Priority::P4);
-  CHECK(bt.priority_by.stamp.op_id == "race-2");
+  CHECK(bt.stamp_of(bt.priority_by).op_id == "race-2");
   CHECK(bt.priority_by.entry == s.ticket(t)->priority_by.entry);
   const auto lost = std::find_if(bt.timeline.begin(), bt.timeline.end(), [](const TimelineEntry& e) { return e.id == "race-1"; });
   REQUIRE(lost != bt.timeline.end());

@@ -178,6 +178,19 @@ EM_JS(void, js_open_store, (int page_size), {
       // appended, or all cleared with it). Counting 1.3 million keys would take a second.
       snaps.get("info").onsuccess = (e) => {
         info = e.target.result || null;
+        // While the store reads (the rest of the head, then the snapshot's bytes, half a second
+        // at 100,000 tickets), grow the heap to what the restore will take (the bytes' copy and
+        // a State about twice their size) and touch each page once. The restore then allocates
+        // into memory that is already there: 0.79 s → 0.45 s at 100,000 tickets (bench/snapshot).
+        if (info && info.size > 0) {
+          const t = performance.now(), n = Math.min(info.size * 3, 1536 * 1048576);
+          const p = _malloc(n);
+          if (p) {
+            for (let i = p; i < p + n; i += 4096) HEAPU8[i] = 0;
+            _free(p);
+          }
+          prof.pregrow = { bytes: n, ok: !!p, ms: performance.now() - t };
+        }
         const trust = info && info.key <= maxKey;  // maxKey's cursor was asked first, so it has answered
         head.objectStore("ops").count(trust ? IDBKeyRange.lowerBound(info.key, true) : null).onsuccess =
           (ev) => { out.total = (trust ? info.count : 0) + ev.target.result; };
