@@ -6,7 +6,7 @@
 #      bench/run.sh warmstart; ≈ 5 min for 100,000 tickets)
 #   3. natively: replays the log, writes the snapshot (with the bytes each part of the State takes)
 #   4. reads it BENCH_RUNS times natively, then as WASM: on a fresh heap (what a page's first
-#      restore meets), on a heap grown beforehand (what the page does while IndexedDB reads), and warm
+#      restore meets), on a heap grown and touched beforehand (the share of page faults), and warm
 # Settings (environment): BENCH_TICKETS=100000 BENCH_RUNS=5 JOBS=2
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,5 +41,5 @@ const [n, w, g] = process.argv.slice(2).map((f) => require(f));
 const mb = (b) => (b / 1048576).toFixed(1) + ' MB';
 console.log(`${n.tickets.toLocaleString('en-US')} tickets, ${n.ops.toLocaleString('en-US')} Ops: snapshot ${mb(n.bytes)}, written in ${n.write_ms.toFixed(0)} ms natively`);
 console.log('bytes by part: ' + Object.entries(n.parts).map(([k, v]) => `${k} ${mb(v)}`).join(', '));
-console.log(`restore (median): native ${n.read_ms.toFixed(0)} ms; WASM ${w.read_ms.toFixed(0)} ms warm, ${w.first_read_ms.toFixed(0)} ms on a fresh heap, ${g.first_read_ms.toFixed(0)} ms after growing the heap (${g.pregrow_ms.toFixed(0)} ms, done while the store reads)`);
+console.log(`restore (median): native ${n.read_ms.toFixed(0)} ms; WASM ${w.read_ms.toFixed(0)} ms warm, ${w.first_read_ms.toFixed(0)} ms on a fresh heap, ${g.first_read_ms.toFixed(0)} ms after growing and touching the heap first (${g.pregrow_ms.toFixed(0)} ms): the page faults a fresh heap costs`);
 JS

@@ -49,7 +49,7 @@ json parts(const State& s, size_t whole, const char* variants) {
 
 int main(int argc, char** argv) {
   const char *ops_path = nullptr, *snap_path = nullptr;
-  int runs = 5, pregrow_mb = 0;
+  int runs = 5, pregrow_mb = 0;  // --pregrow-mb: grow and touch the heap first (the share of page faults)
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--ops")) ops_path = argv[i + 1];
     else if (!std::strcmp(argv[i], "--snapshot")) snap_path = argv[i + 1];
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   }
   std::string bytes;
   if (!read_file(snap_path, bytes)) return std::fprintf(stderr, "cannot read %s\n", snap_path), 1;
-  if (pregrow_mb > 0) {  // what the page does while it waits for the store
+  if (pregrow_mb > 0) {
     const size_t n = static_cast<size_t>(pregrow_mb) << 20;
     const auto t0 = Clock::now();
     if (volatile char* p = static_cast<volatile char*>(std::malloc(n))) {

@@ -93,7 +93,9 @@ std::string Desk::make_snapshot() const {
   h.stored_ops = stored_ops_;
   h.clock_ms = clock_.last().ms;
   h.clock_counter = clock_.last().counter;
-  std::string out(reinterpret_cast<const char*>(&h), sizeof h);
+  std::string out;
+  out.reserve(snapshot_bytes_ + snapshot_bytes_ / 8 + (1 << 20));  // about the last one's size, grown once
+  out.append(reinterpret_cast<const char*>(&h), sizeof h);
   const std::vector<uint32_t> cps = text_.all();
   const uint32_t n = static_cast<uint32_t>(cps.size());
   out.append(reinterpret_cast<const char*>(&n), sizeof n);
@@ -105,7 +107,8 @@ std::string Desk::make_snapshot() const {
   const uint64_t ops_size = ops.size();
   out.append(reinterpret_cast<const char*>(&ops_size), sizeof ops_size);
   out += ops;
-  out += snapshot_write(state_);
+  snapshot_write(state_, out);
+  snapshot_bytes_ = out.size();
   return out;
 }
 
@@ -185,6 +188,7 @@ bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
   for (const RejectedOp& r : snapshot_rejected_) snapshot_ids_.insert(r.op.id);
   clock_.observe(Hlc{h.clock_ms, h.clock_counter});
   stored_ops_ = snapshot_covers_ = h.stored_ops;
+  snapshot_bytes_ = size;
   return true;
 }
 

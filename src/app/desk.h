@@ -146,6 +146,7 @@ class Desk {
   std::string storage_error_;
   int64_t load_rejected_ = 0;
   int64_t stored_ops_ = 0, snapshot_covers_ = 0;
+  mutable size_t snapshot_bytes_ = 0;  // the last snapshot made or restored: the next one reserves its size
   std::unordered_map<std::string, RejectedRecord> load_refused_;  // while loading
   // A restored snapshot's outbox and refused Ops, until load_begin takes them.
   std::vector<Op> snapshot_outbox_;

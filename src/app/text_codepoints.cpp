@@ -1,38 +1,18 @@
 #include "app/text_codepoints.h"
 
+#include "core/utf8.h"
+
 namespace edudesk {
 
 void TextCodepoints::note(std::string_view s) {
-  const size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {  // the common case: skip ASCII quickly
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // the common case: skip ASCII quickly
       ++i;
       continue;
     }
-    // Decoded here rather than with next_codepoint: the text is not known to be valid (a pasted
-    // buffer mid-edit), so a truncated or malformed sequence is stepped over, never read past.
-    int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    if (len == 0 || i + static_cast<size_t>(len) > n) {
-      ++i;
-      continue;
-    }
-    uint32_t cp = c & (0xFF >> (len + 1));
-    bool ok = true;
-    for (int k = 1; k < len; ++k) {
-      const unsigned char d = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-      if ((d & 0xC0) != 0x80) {
-        ok = false;
-        break;
-      }
-      cp = cp << 6 | (d & 0x3F);
-    }
-    if (!ok) {
-      ++i;
-      continue;
-    }
-    note_codepoint(cp);
-    i += static_cast<size_t>(len);
+    // The text may not be valid yet (a field mid-edit): a malformed sequence is stepped over.
+    const uint32_t cp = next_codepoint(s, i);
+    if (cp != kReplacementChar) note_codepoint(cp);
   }
 }
 

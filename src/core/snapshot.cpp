@@ -705,7 +705,13 @@ void fields(Ar& ar, State& s) {
 const char* snapshot_fingerprint() { return EDUDESK_CORE_FINGERPRINT; }
 
 std::string snapshot_write(const State& s) {
-  std::string out(kMagic, sizeof kMagic);
+  std::string out;
+  snapshot_write(s, out);
+  return out;
+}
+
+void snapshot_write(const State& s, std::string& out) {
+  out.append(kMagic, sizeof kMagic);
   Writer w(out);
   uint32_t version = kFormatVersion;
   std::string fingerprint = snapshot_fingerprint();
@@ -715,7 +721,6 @@ std::string snapshot_write(const State& s) {
   fields(w, const_cast<State&>(s));  // the Writer only reads (see the archives)
   payload = out.size() - payload_at;
   std::memcpy(&out[payload_at - sizeof payload], &payload, sizeof payload);
-  return out;
 }
 
 bool snapshot_read(const char* data, size_t size, State& out, std::string& err) {

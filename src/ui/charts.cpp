@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "ui/widget_registry.h"
+#include "ui/widgets.h"
 
 namespace edudesk::ui::charts {
 
@@ -79,7 +80,12 @@ void x_labels(const Frame& f, const std::vector<std::string>& labels) {
 ImU32 palette(int i) {
   static const ImVec4 kColors[] = {{0.20f, 0.45f, 0.85f, 1}, {0.95f, 0.55f, 0.15f, 1}, {0.25f, 0.65f, 0.35f, 1},
                                    {0.80f, 0.25f, 0.30f, 1}, {0.55f, 0.40f, 0.75f, 1}, {0.45f, 0.45f, 0.50f, 1}};
-  return ImGui::GetColorU32(kColors[((i % 6) + 6) % 6]);
+  // High contrast: the same hues, deep enough to read at 4.5:1 or more on white (WCAG asks 3:1
+  // of a chart's shapes) and still told apart from each other.
+  static const ImVec4 kDeep[] = {{0.00f, 0.30f, 0.75f, 1}, {0.70f, 0.30f, 0.00f, 1}, {0.00f, 0.42f, 0.15f, 1},
+                                 {0.70f, 0.00f, 0.12f, 1}, {0.42f, 0.15f, 0.62f, 1}, {0.22f, 0.22f, 0.26f, 1}};
+  const int k = ((i % 6) + 6) % 6;
+  return ImGui::GetColorU32(ui::high_contrast_inks() ? kDeep[k] : kColors[k]);
 }
 
 void legend(const std::vector<Series>& series) {

@@ -329,11 +329,11 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
     const float lh = ImGui::GetTextLineHeight();
     dl->AddText(ImVec2(p.x + 8, p.y + 4), ImGui::GetColorU32(ImGuiCol_TextDisabled), c.label.c_str());
     dl->AddText(nullptr, ImGui::GetFontSize() * 1.35f, ImVec2(p.x + 8, p.y + 4 + lh),
-                ImGui::GetColorU32(c.alarm ? ImVec4(0.70f, 0.10f, 0.10f, 1) : ImVec4(0.10f, 0.14f, 0.22f, 1)), c.value.c_str());
+                ImGui::GetColorU32(ink(c.alarm ? ImVec4(0.70f, 0.10f, 0.10f, 1) : ImVec4(0.10f, 0.14f, 0.22f, 1))), c.value.c_str());
     if (!c.sub.empty()) dl->AddText(ImVec2(p.x + 8, p.y + 4 + lh * 2.45f), ImGui::GetColorU32(ImGuiCol_TextDisabled), c.sub.c_str());
-    ImU32 tc = ImGui::GetColorU32(c.trend.sign > 0 ? ImVec4(0.10f, 0.50f, 0.20f, 1)
-                                  : c.trend.sign < 0 ? ImVec4(0.75f, 0.15f, 0.10f, 1)
-                                                     : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImU32 tc = ImGui::GetColorU32(ink(c.trend.sign > 0 ? ImVec4(0.10f, 0.50f, 0.20f, 1)
+                                      : c.trend.sign < 0 ? ImVec4(0.75f, 0.15f, 0.10f, 1)
+                                                         : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)));
     if (!c.trend.text.empty()) dl->AddText(ImVec2(p.x + 8, p.y + 4 + lh * 3.25f), tc, c.trend.text.c_str());
     // one item per card, so widgets() (and a screen reader's list) reads "工单量 238"
     ImGui::InvisibleButton((c.label + " " + c.value + "###dash_kpi_" + c.id).c_str(), ImVec2(w, h));

@@ -14,8 +14,6 @@
 
 namespace edudesk::ui {
 
-constexpr float kFontPx = 16.0f;  // CSS pixels
-
 // [SECTION] fonts and theme -------------------------------------------------------------
 bool DeskUi::prepare_fonts(float dpr) {
   note_glyph_demand();

@@ -76,7 +76,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   }
   ImGui::SameLine();
   // The queues: mine, my team's, unassigned, breaching, waiting on the customer, incidents.
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(em_px(150));
   {
     int q = static_cast<int>(filter_.queue);
     if (enum_combo("##queue", "queue", kQueues, q, false)) {
@@ -84,16 +84,17 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
       rows_dirty_ = true;
     }
   }
-  same_line_if_fits(200);
+  same_line_if_fits(em_px(200));
   if (focus_search_) {
     ImGui::SetKeyboardFocusHere();
     focus_search_ = false;
   }
-  ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x));
+  ImGui::SetNextItemWidth(std::min(em_px(260), ImGui::GetContentRegionAvail().x));
   if (ImGui::InputTextWithHint("##search", tr("inbox.search_hint"), &search_)) rows_dirty_ = true;
 
   // One filter combo per enum; "all" clears it.
   auto filter = [&](const char* id, const char* group, const auto& all, auto& value, float width, bool first) {
+    width = em_px(width);  // grows with the larger-text setting, so "优先级：全部" stays whole
     if (!first) same_line_if_fits(width);
     ImGui::SetNextItemWidth(width);
     int index = value ? static_cast<int>(*value) : -1;
@@ -121,21 +122,24 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   if (ImGui::BeginTable("##tickets", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     // A narrow pane keeps number, subject, priority, status, age and SLA; a phone's number,
-    // subject, status and SLA, so the subject keeps room to be read.
-    const int narrow = width < 460 ? 2 : width < 560 ? 1 : 0;
-    ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::number));
+    // subject, status and SLA; with larger text on a phone, number, subject and SLA: the
+    // subject keeps room to be read. Widths in text sizes, so 125 and 150 % text count too.
+    const float ems = width / ImGui::GetFontSize();
+    const int narrow = ems < 23.5f ? 3 : ems < 28.75f ? 2 : ems < 35 ? 1 : 0;
+    ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, em_px(62), static_cast<ImGuiID>(SortKey::number));
     ImGui::TableSetupColumn(tr("field.subject"), ImGuiTableColumnFlags_WidthStretch, 3.0f, static_cast<ImGuiID>(SortKey::subject));
     ImGui::TableSetupColumn(tr("field.customer"), ImGuiTableColumnFlags_WidthStretch, 1.0f, static_cast<ImGuiID>(SortKey::customer));
     ImGui::TableSetupColumn(tr("field.category"), ImGuiTableColumnFlags_WidthStretch, 1.1f, static_cast<ImGuiID>(SortKey::category));
-    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, 62, static_cast<ImGuiID>(SortKey::priority));
-    ImGui::TableSetupColumn(tr("field.status"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::status));
-    ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, 72, static_cast<ImGuiID>(SortKey::channel));
-    ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 70,
+    ImGui::TableSetupColumn(tr("field.priority"), ImGuiTableColumnFlags_WidthFixed, em_px(62), static_cast<ImGuiID>(SortKey::priority));
+    ImGui::TableSetupColumn(tr("field.status"), ImGuiTableColumnFlags_WidthFixed, em_px(72), static_cast<ImGuiID>(SortKey::status));
+    ImGui::TableSetupColumn(tr("field.channel"), ImGuiTableColumnFlags_WidthFixed, em_px(72), static_cast<ImGuiID>(SortKey::channel));
+    ImGui::TableSetupColumn(tr("field.age"), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, em_px(70),
                             static_cast<ImGuiID>(SortKey::age));
-    ImGui::TableSetupColumn(tr("field.sla"), ImGuiTableColumnFlags_WidthFixed, 84, static_cast<ImGuiID>(SortKey::due));
+    ImGui::TableSetupColumn(tr("field.sla"), ImGuiTableColumnFlags_WidthFixed, em_px(84), static_cast<ImGuiID>(SortKey::due));
     if (narrow != narrow_table_) {  // only on a change: a person may hide columns on a wide screen
       for (int col : {2, 3, 6}) ImGui::TableSetColumnEnabled(col, narrow == 0);
       for (int col : {4, 7}) ImGui::TableSetColumnEnabled(col, narrow < 2);
+      ImGui::TableSetColumnEnabled(5, narrow < 3);
       narrow_table_ = narrow;
     }
     // Headers by hand so each one is published to widgets() as "col_<sort key>".
@@ -194,7 +198,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
           TicketSla sla = compute_sla(desk_.state().sla_policy, t, now);
           if (sla.breached) ImGui::TextColored(ink(0.80f, 0.12f, 0.12f, 1), "%s", tr("sla.breached"));
           else if (sla.next_due > 0 && sla.next_due != kSlaNever)
-            ImGui::TextColored(sla.breaching_soon ? ImVec4(0.80f, 0.48f, 0.02f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
+            ImGui::TextColored(sla.breaching_soon ? ink(0.80f, 0.48f, 0.02f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
                                "%s", format_age(sla.next_due - now).c_str());
         }
       }

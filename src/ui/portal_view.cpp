@@ -210,7 +210,7 @@ void DeskUi::draw_portal(Millis now) {
         for (const json& m : *messages) {
           bool agent = str_of(m, "from") == "agent";
           std::string who = agent ? std::string(tr("portal.agent")) + " " + str_of(m, "author") : tr("portal.me");
-          ImGui::TextColored(agent ? ImVec4(0.10f, 0.40f, 0.80f, 1) : ImVec4(0.35f, 0.35f, 0.40f, 1), "%s · %s",
+          ImGui::TextColored(ink(agent ? ImVec4(0.10f, 0.40f, 0.80f, 1) : ImVec4(0.35f, 0.35f, 0.40f, 1)), "%s · %s",
                              who.c_str(), format_time(int_of(m, "at")).c_str());
           ImGui::TextWrapped("%s", str_of(m, "text").c_str());
         }

@@ -88,5 +88,7 @@ ImVec4 ink(const ImVec4& c) {
   return d;
 }
 ImVec4 ink(float r, float g, float b, float a) { return ink(ImVec4(r, g, b, a)); }
+bool high_contrast_inks() { return g_high_contrast; }
+float em_px(float px) { return px * ImGui::GetFontSize() / kFontPx; }
 
 }  // namespace edudesk::ui

@@ -42,6 +42,10 @@ std::string lbl(const char* key, const char* id);
 // layout each frame; small_button is ImGui::SmallButton on a desktop and a full-height
 // button on a phone (SmallButton has no vertical padding).
 constexpr float kTapTarget = 40.0f;
+// The text size in CSS px at 100 % (the larger-text setting, 125 or 150 %, scales it), and a
+// width designed at 100 % grown with it: fixed columns and boxes keep their text whole.
+constexpr float kFontPx = 16.0f;
+float em_px(float px);
 void set_touch_layout(bool touch);
 bool touch_layout();
 bool small_button(const char* label);
@@ -53,6 +57,7 @@ float row_height();
 // theme darkened in its own hue until it reads at 7:1 or more on white (WCAG AAA). DeskUi sets
 // the theme each frame; every coloured text goes through here.
 void set_high_contrast_inks(bool on);
+bool high_contrast_inks();
 ImVec4 ink(float r, float g, float b, float a = 1.0f);
 ImVec4 ink(const ImVec4& c);
 

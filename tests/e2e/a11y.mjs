@@ -110,6 +110,13 @@ try {
   await settle(page);
   const small125 = await smallTargets(page);
   check(small125.length === 0, 'phone, 125 % and high contrast: tap targets still at least 40 px', small125.join(', '));
+  // The subject keeps room to be read at 125 %: the phone drops a column rather than squeeze it
+  // (fixed columns grow with the text).
+  const cols = (await widgets(page)).filter((w) => w.id.startsWith('col_') && w.visible);
+  const subject = cols.find((c) => c.id === 'col_subject');
+  check(subject && subject.w >= 120 && ['col_number', 'col_due'].every((id) => cols.some((c) => c.id === id)),
+        'phone, 125 %: the subject column keeps at least 120 px (6 characters) beside number and SLA',
+        cols.map((c) => `${c.id}:${Math.round(c.w)}`).join(' '));
   await page.screenshot({ path: join(OUT, 'a11y-phone-contrast-125.png') });
   await phone.close();
 

@@ -7,6 +7,7 @@
 
 #include "app/desk.h"
 #include "app/text_codepoints.h"
+#include "core/utf8.h"
 #include "support.h"
 
 using namespace edudesk;
@@ -73,4 +74,21 @@ TEST_CASE("a desk notes the text of what it applies: its own changes, and Ops fr
   page.cursor = 2;
   d.receive(page);
   CHECK_FALSE(d.text_codepoints().seen(0x4E00));
+}
+
+TEST_CASE("next_codepoint walks any bytes: valid text decoded, a malformed or cut sequence is U+FFFD and one byte") {
+  auto walk = [](std::string_view s) {
+    std::vector<uint32_t> out;
+    for (size_t i = 0; i < s.size();) {
+      const size_t before = i;
+      out.push_back(next_codepoint(s, i));
+      REQUIRE(i > before);
+      REQUIRE(i <= s.size());
+    }
+    return out;
+  };
+  CHECK(walk("a吕𠇔") == std::vector<uint32_t>{'a', 0x5415, 0x201D4});
+  CHECK(walk("\xE5\x96" "a") == std::vector<uint32_t>{kReplacementChar, kReplacementChar, 'a'});  // lead, continuation, then a
+  CHECK(walk("\x80\xFF") == std::vector<uint32_t>{kReplacementChar, kReplacementChar});
+  CHECK(walk("\xF0\xA0\x87") == std::vector<uint32_t>{kReplacementChar, kReplacementChar, kReplacementChar});  // cut at the end
 }

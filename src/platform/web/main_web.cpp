@@ -5,6 +5,7 @@
 #include <emscripten/html5.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -311,32 +312,27 @@ EM_JS(void, js_save_a11y, (int percent, int contrast), {
   } catch (e) {}
 });
 
-// The CJK font arrives after the first frame; the UI shows a loading state till then.
-EM_JS(void, js_fetch_font, (const char* url), {
-  fetch(UTF8ToString(url)).then((r) => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); }).then((buf) => {
-    const bytes = new Uint8Array(buf);
-    const ptr = _malloc(bytes.length);
-    HEAPU8.set(bytes, ptr);
-    Module._edudesk_font_loaded(ptr, bytes.length);
-  }).catch((e) => console.error('edudesk: font', e));
-});
-// A chunk of the face for characters the base font lacks (DeskUi::on_fetch_glyphs). 404: the
-// face has no such block, asked no more. Offline or the server away: asked again when the
-// network is back or after a while (15 s, doubling up to 5 min); the service worker keeps
-// every chunk fetched, so an offline start has them too.
-EM_JS(void, js_fetch_glyphs, (int block), {
-  const url = 'fonts/more/' + block.toString(16).padStart(4, '0') + '.otf';
+// The fonts, into the heap: the CJK base font (block < 0), which arrives after the first frame
+// (the UI shows a loading state till then), and chunks of the face for characters the base font
+// lacks (DeskUi::on_fetch_glyphs; block = the first code point / 256). A chunk answered 404 is
+// one the face does not have: asked no more. Offline or the server away: asked again when the
+// network is back or after a while (15 s, doubling up to 5 min); the service worker keeps what
+// was fetched, so an offline start has it too.
+EM_JS(void, js_fetch_font, (const char* url_c, int block), {
+  const url = UTF8ToString(url_c);
   const attempt = (delay) => {
     fetch(url).then((r) => {
-      if (r.status === 404) { Module._edudesk_glyphs_absent(block); return; }
+      if (r.status === 404 && block >= 0) { Module._edudesk_glyphs_absent(block); return; }
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.arrayBuffer().then((buf) => {
         const bytes = new Uint8Array(buf);
         const ptr = _malloc(bytes.length);
         HEAPU8.set(bytes, ptr);
-        Module._edudesk_glyphs_loaded(block, ptr, bytes.length);
+        if (block < 0) Module._edudesk_font_loaded(ptr, bytes.length);
+        else Module._edudesk_glyphs_loaded(block, ptr, bytes.length);
       });
     }).catch((e) => {
+      console.warn('edudesk: ' + url + ' not fetched (' + e + '); asking again later');
       let done = false;
       const again = () => {
         if (done) return;
@@ -443,8 +439,12 @@ int main() {
     g_app->ui->set_update_available();
     platform::request_redraw();
   });
-  js_fetch_font("fonts/edudesk-sc.otf");
-  app.ui->on_fetch_glyphs = [](uint32_t block) { js_fetch_glyphs(static_cast<int>(block)); };
+  js_fetch_font("fonts/edudesk-sc.otf", -1);
+  app.ui->on_fetch_glyphs = [](uint32_t block) {
+    char url[32];
+    std::snprintf(url, sizeof url, "fonts/more/%04x.otf", static_cast<unsigned>(block));
+    js_fetch_font(url, static_cast<int>(block));
+  };
   platform::set_glyph_query([](const std::string& text) { return g_app->ui->glyph_status(text); });
 
   // Inside a course portal (web/embed.js): the learner's view, or the desk with the

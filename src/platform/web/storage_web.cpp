@@ -178,19 +178,6 @@ EM_JS(void, js_open_store, (int page_size), {
       // appended, or all cleared with it). Counting 1.3 million keys would take a second.
       snaps.get("info").onsuccess = (e) => {
         info = e.target.result || null;
-        // While the store reads (the rest of the head, then the snapshot's bytes, half a second
-        // at 100,000 tickets), grow the heap to what the restore will take (the bytes' copy and
-        // a State about twice their size) and touch each page once. The restore then allocates
-        // into memory that is already there: 0.79 s → 0.45 s at 100,000 tickets (bench/snapshot).
-        if (info && info.size > 0) {
-          const t = performance.now(), n = Math.min(info.size * 3, 1536 * 1048576);
-          const p = _malloc(n);
-          if (p) {
-            for (let i = p; i < p + n; i += 4096) HEAPU8[i] = 0;
-            _free(p);
-          }
-          prof.pregrow = { bytes: n, ok: !!p, ms: performance.now() - t };
-        }
         const trust = info && info.key <= maxKey;  // maxKey's cursor was asked first, so it has answered
         head.objectStore("ops").count(trust ? IDBKeyRange.lowerBound(info.key, true) : null).onsuccess =
           (ev) => { out.total = (trust ? info.count : 0) + ev.target.result; };
@@ -204,18 +191,36 @@ EM_JS(void, js_open_store, (int page_size), {
         let fromKey = minKey;
         const usable = info && snap && (snap.bytes instanceof Blob || snap.bytes instanceof ArrayBuffer) &&
                        info.key <= maxKey && info.count <= out.total;
-        const bytesOf = () => !usable ? Promise.resolve(null)
-          : snap.bytes instanceof Blob ? snap.bytes.arrayBuffer().catch(() => null) : Promise.resolve(snap.bytes);
+        // The snapshot's bytes, into the heap ({p: where, n: size}; null when unreadable). A Blob is streamed
+        // there piece by piece: no second copy of 300 MB in JS memory, whose first touch alone
+        // costs Chromium a second or more at 100,000 tickets.
+        const bytesOf = () => {
+          if (!usable) return Promise.resolve(null);
+          const src = snap.bytes, n = src instanceof Blob ? src.size : src.byteLength, p = _malloc(n);
+          if (!p) return Promise.resolve(null);
+          const failed = () => { _free(p); return null; };
+          if (!(src instanceof Blob) || !src.stream) {
+            const buf = src instanceof Blob ? src.arrayBuffer() : Promise.resolve(src);
+            return buf.then((b) => { HEAPU8.set(new Uint8Array(b), p); return { p: p, n: n }; }, failed);
+          }
+          const reader = src.stream().getReader();
+          let off = 0;
+          const pump = () => reader.read().then(({ done, value }) => {
+            if (done) return off === n ? { p: p, n: n } : failed();
+            if (value.length > n - off) { reader.cancel(); return failed(); }
+            HEAPU8.set(value, p + off);  // HEAPU8 read anew: the heap may have grown meanwhile
+            off += value.length;
+            return pump();
+          });
+          return pump().catch(failed);
+        };
         const tr = performance.now();
-        const used = () => bytesOf().then((buf) => new Promise((resolve) => {
+        const used = () => bytesOf().then((got) => new Promise((resolve) => {
           snap = null;
-          if (!buf) return resolve(false);
+          if (!got) return resolve(false);
           const ts = performance.now();
           mark("bytes");
-          const n = buf.byteLength, p = _malloc(n);
-          if (!p) return resolve(false);
-          HEAPU8.set(new Uint8Array(buf), p);
-          buf = null;  // the copy in the heap is the only one now
+          const p = got.p, n = got.n;  // (no shorthand or destructuring: 3.1.6's minifier renames locals under them)
           const ok = Module._edudesk_store_snapshot(p, n) === 1;
           _free(p);
           mark("restored");
