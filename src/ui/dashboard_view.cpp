@@ -218,7 +218,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
   const State& s = desk_.state();
   // ---- filters
   static const char* kRangeKeys[] = {"dash.range_7", "dash.range_30", "dash.range_90", "dash.range_custom"};
-  ImGui::SetNextItemWidth(130);
+  ImGui::SetNextItemWidth(fit_px(130));
   if (begin_combo("###dash_range", tr(kRangeKeys[dash_.range]))) {
     for (int i = 0; i < 4; ++i)
       if (ImGui::Selectable(tr(kRangeKeys[i]), dash_.range == i)) {
@@ -233,25 +233,25 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
   }
   if (dash_.range == 3) {
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(fit_px(110));
     ImGui::InputTextWithHint("###dash_from", "2026-11-01", &dash_.from);
     ImGui::SameLine();
     ImGui::TextUnformatted("–");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(fit_px(110));
     ImGui::InputTextWithHint("###dash_to", "2026-11-30", &dash_.to);
   }
-  same_line_if_fits(150);
-  ImGui::SetNextItemWidth(150);
+  same_line_if_fits(em_px(150));
+  ImGui::SetNextItemWidth(fit_px(150));
   enum_combo("###dash_category", "category", kCategories, dash_.category, true, tr("field.category"));
-  same_line_if_fits(150);
-  ImGui::SetNextItemWidth(150);
+  same_line_if_fits(em_px(150));
+  ImGui::SetNextItemWidth(fit_px(150));
   enum_combo("###dash_channel", "channel", kChannels, dash_.channel, true, tr("field.channel"));
-  same_line_if_fits(150);
-  ImGui::SetNextItemWidth(150);
+  same_line_if_fits(em_px(150));
+  ImGui::SetNextItemWidth(fit_px(150));
   enum_combo("###dash_tier", "role", kRoles, dash_.tier, true, tr("dash.tier"));
-  same_line_if_fits(170);
-  ImGui::SetNextItemWidth(170);
+  same_line_if_fits(em_px(170));
+  ImGui::SetNextItemWidth(fit_px(170));
   std::string course_preview = std::string(tr("dash.course")) + tr("punct.colon") +
                                (dash_.course.empty() ? tr("filter.all") : course_name(s, dash_.course));
   if (begin_combo("###dash_course", course_preview.c_str())) {
@@ -260,8 +260,8 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
       if (ImGui::Selectable((c.name + "###c_" + c.id).c_str(), dash_.course == c.id)) dash_.course = c.id;
     ImGui::EndCombo();
   }
-  same_line_if_fits(150);
-  ImGui::SetNextItemWidth(150);
+  same_line_if_fits(em_px(150));
+  ImGui::SetNextItemWidth(fit_px(150));
   std::string agent_preview = std::string(tr("dash.agent")) + tr("punct.colon") +
                               (dash_.agent.empty() ? tr("filter.all") : agent_name(s, dash_.agent));
   if (begin_combo("###dash_agent", agent_preview.c_str())) {
@@ -273,7 +273,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
   refresh_dashboard(now);
   const DashboardAggregator& g = dash_.agg;
   const DashboardKpis& k = dash_.kpis;
-  same_line_if_fits(120);
+  same_line_if_fits(em_px(120));
   const bool want_report = ImGui::Button(lbl("dash.report", "dash_report").c_str());
   if (!dash_.range_error.empty()) ImGui::TextColored(ink(0.78f, 0.12f, 0.12f, 1), "%s", dash_.range_error.c_str());
   ImGui::TextDisabled(tr("dash.period"), day_label(g.from_day()).c_str(), day_label(g.to_day()).c_str(),

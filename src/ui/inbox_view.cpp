@@ -76,7 +76,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   }
   ImGui::SameLine();
   // The queues: mine, my team's, unassigned, breaching, waiting on the customer, incidents.
-  ImGui::SetNextItemWidth(em_px(150));
+  ImGui::SetNextItemWidth(fit_px(150));
   {
     int q = static_cast<int>(filter_.queue);
     if (enum_combo("##queue", "queue", kQueues, q, false)) {
@@ -96,7 +96,7 @@ void DeskUi::draw_inbox(Millis now, float width, float height) {
   auto filter = [&](const char* id, const char* group, const auto& all, auto& value, float width, bool first) {
     width = em_px(width);  // grows with the larger-text setting, so "优先级：全部" stays whole
     if (!first) same_line_if_fits(width);
-    ImGui::SetNextItemWidth(width);
+    ImGui::SetNextItemWidth(std::min(width, ImGui::GetContentRegionAvail().x));
     int index = value ? static_cast<int>(*value) : -1;
     std::string field = std::string("field.") + group;
     if (enum_combo(id, group, all, index, true, tr(field.c_str()))) {

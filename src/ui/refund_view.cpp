@@ -146,7 +146,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       float avail = ImGui::GetContentRegionAvail().x;  // what is left of this line
       bool own_line = avail < 420;
       if (own_line) ImGui::NewLine();
-      ImGui::SetNextItemWidth(own_line ? -1.0f : std::min(260.0f, avail - 200));
+      ImGui::SetNextItemWidth(own_line ? -1.0f : std::min(em_px(260), avail - em_px(200)));
       ImGui::InputTextWithHint("##refund_note", tr("refund.note_hint"), &refund_note_);
       // Beside the note when it fits; below it when the note took the whole line.
       bool beside = !own_line;
@@ -161,7 +161,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
         act({{"type", "refund.withdraw"}, {"note", refund_note_}});
     } else if (r->root_cause.empty()) {
       // Review and archive: reason and root cause feed the analytics.
-      ImGui::SetNextItemWidth(150);
+      ImGui::SetNextItemWidth(fit_px(150));
       const char* cause = kRootCauses[refund_cause_];
       if (begin_combo("##root_cause", tr_enum("root_cause", cause))) {
         for (int i = 0; kRootCauses[i]; ++i)
@@ -221,7 +221,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       ImGui::AlignTextToFramePadding();
       ImGui::TextUnformatted(tr("refund.reason"));
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(170);
+      ImGui::SetNextItemWidth(fit_px(170));
       enum_combo("##refund_reason", "refund_reason", kRefundReasons, f.reason, false);
       RefundReason reason = kRefundReasons[f.reason];
       bool fault = reason == RefundReason::quality_mismatch || reason == RefundReason::technical_failure;
@@ -232,7 +232,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("refund.affected"));
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(90);
+        ImGui::SetNextItemWidth(fit_px(90));
         ImGui::InputInt("##refund_affected", &f.affected);
         f.affected = std::max(0, f.affected);
       }
@@ -309,16 +309,16 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
         ImGui::TextDisabled("%s", gw.note.c_str());
       }
     }
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(fit_px(120));
     enum_combo("##goodwill_kind", "goodwill", kGoodwillKinds, g.kind, false);
     ImGui::SameLine();
     json cmd{{"type", "goodwill.offer"}, {"ticket_id", t.id}, {"kind", to_id(kGoodwillKinds[g.kind])}};
     bool valid = true;
     if (kGoodwillKinds[g.kind] == GoodwillKind::coupon) {
-      ImGui::SetNextItemWidth(100);
+      ImGui::SetNextItemWidth(fit_px(100));
       ImGui::InputTextWithHint("##coupon_yuan", tr("goodwill.amount_hint"), &g.amount);
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(90);
+      ImGui::SetNextItemWidth(fit_px(90));
       ImGui::InputInt(lbl("goodwill.valid_days", "coupon_days").c_str(), &g.valid_days);
       g.valid_days = std::clamp(g.valid_days, 1, 365);
       Fen fen = 0;
@@ -328,7 +328,7 @@ void DeskUi::draw_refund_panel(const Ticket& t, Millis now) {
       ImGui::TextDisabled(tr("goodwill.limit_coupon"),
                           a.coupon_limit_fen < 0 ? tr("goodwill.no_limit") : format_yuan(a.coupon_limit_fen).c_str());
     } else {
-      ImGui::SetNextItemWidth(90);
+      ImGui::SetNextItemWidth(fit_px(90));
       ImGui::InputInt(lbl("goodwill.days", "extension_days").c_str(), &g.days);
       g.days = std::clamp(g.days, 1, 3650);
       cmd["days"] = g.days;
@@ -355,7 +355,7 @@ void DeskUi::draw_refunds(Millis now, float width, float height) {
   Role my_role = me ? me->role : Role::tech_support;
   ImGui::Checkbox(lbl("refunds.awaiting_me", "refunds_awaiting_me").c_str(), &refunds_awaiting_me_);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(180);
+  ImGui::SetNextItemWidth(fit_px(180));
   enum_combo("##refund_status_filter", "refund_status", kRefundStatuses, refunds_status_, true, tr("field.status"));
   ImGui::SameLine();
   char pol[128];
@@ -383,13 +383,13 @@ void DeskUi::draw_refunds(Millis now, float width, float height) {
                           ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("##refund_table", 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, 64);
+    ImGui::TableSetupColumn(tr("field.number"), ImGuiTableColumnFlags_WidthFixed, em_px(64));
     ImGui::TableSetupColumn(tr("field.customer"), 0, 1.0f);
     ImGui::TableSetupColumn(tr("field.course"), 0, 1.6f);
-    ImGui::TableSetupColumn(tr("refund.amount"), ImGuiTableColumnFlags_WidthFixed, 96);
+    ImGui::TableSetupColumn(tr("refund.amount"), ImGuiTableColumnFlags_WidthFixed, em_px(96));
     ImGui::TableSetupColumn(tr("refund.rule"), 0, 1.0f);
     ImGui::TableSetupColumn(tr("field.status"), 0, 1.2f);
-    ImGui::TableSetupColumn(tr("refund.updated"), ImGuiTableColumnFlags_WidthFixed, 80);
+    ImGui::TableSetupColumn(tr("refund.updated"), ImGuiTableColumnFlags_WidthFixed, em_px(80));
     ImGui::TableHeadersRow();
     ImGuiListClipper clip;
     clip.Begin(static_cast<int>(rows.size()));
@@ -450,12 +450,12 @@ void DeskUi::draw_policy_editor(Millis now) {
   ImGui::BeginDisabled(!supervisor);
   int hours = static_cast<int>(p.cooling_off_hours), lessons = static_cast<int>(p.cooling_off_max_lessons);
   int offset_h = static_cast<int>(p.utc_offset_minutes / 60);
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(fit_px(120));
   if (ImGui::InputInt(lbl("policy.cooling_hours", "policy_hours").c_str(), &hours)) p.cooling_off_hours = std::max(0, hours);
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(fit_px(120));
   if (ImGui::InputInt(lbl("policy.cooling_lessons", "policy_lessons").c_str(), &lessons))
     p.cooling_off_max_lessons = std::max(0, lessons);
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(fit_px(120));
   if (ImGui::InputInt(lbl("policy.utc_offset", "policy_offset").c_str(), &offset_h))
     p.utc_offset_minutes = std::clamp(offset_h, -12, 14) * 60;
   if (ImGui::BeginTable("##authority", 5, ImGuiTableFlags_BordersInnerH)) {

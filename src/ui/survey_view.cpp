@@ -152,7 +152,7 @@ void DeskUi::draw_survey_form(const SurveySchema& s, json& answers) {
           break;
         case QuestionType::number: {
           double v = a.is_number() ? a.get<double>() : q.min;
-          ImGui::SetNextItemWidth(140);
+          ImGui::SetNextItemWidth(fit_px(140));
           if (ImGui::InputDouble("##number", &v, 1, 5, "%.0f")) a = std::clamp(v, q.min, q.max);
           break;
         }
@@ -320,7 +320,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
       ImGui::BeginChild("##q", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
       ImGui::TextDisabled("%s", q.id.c_str());
       ImGui::SameLine();
-      ImGui::SetNextItemWidth(130);
+      ImGui::SetNextItemWidth(fit_px(130));
       int type = static_cast<int>(std::find(std::begin(kQuestionTypes), std::end(kQuestionTypes), q.type) - std::begin(kQuestionTypes));
       if (enum_combo("##type", "qtype", kQuestionTypes, type, false)) q.type = kQuestionTypes[type];
       ImGui::SameLine();
@@ -341,7 +341,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
       if (q.type == QuestionType::single || q.type == QuestionType::multiple) {
         for (size_t oi = 0; oi < q.options.size(); ++oi) {
           ImGui::PushID(static_cast<int>(oi));
-          ImGui::SetNextItemWidth(220);
+          ImGui::SetNextItemWidth(fit_px(220));
           ImGui::InputText("##opt", &q.options[oi].label);
           ImGui::SameLine();
           ImGui::TextDisabled("%s", q.options[oi].value.c_str());
@@ -355,7 +355,7 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
         }
         if (q.type == QuestionType::single) {  // a demographic item is a segment of the cross analysis
           ImGui::SameLine();
-          ImGui::SetNextItemWidth(150);
+          ImGui::SetNextItemWidth(fit_px(150));
           std::string cur_demo = q.demographic.empty() ? tr("survey.demographic.none") : tr(("segment." + q.demographic).c_str());
           if (begin_combo("##demographic", cur_demo.c_str())) {
             for (const char* dm : {"", "age_group", "gender", "occupation"}) {
@@ -378,10 +378,10 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
         }
       }
       if (q.type == QuestionType::number) {
-        ImGui::SetNextItemWidth(100);
+        ImGui::SetNextItemWidth(fit_px(100));
         ImGui::InputDouble(lbl("survey.min", "qmin").c_str(), &q.min, 0, 0, "%.0f");
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(100);
+        ImGui::SetNextItemWidth(fit_px(100));
         ImGui::InputDouble(lbl("survey.max", "qmax").c_str(), &q.max, 0, 0, "%.0f");
       }
       // Skip logic: shown only when an earlier question's answer is one of the values.
@@ -390,12 +390,12 @@ void DeskUi::draw_survey_designer(const PublishedSurvey& cur, Millis now) {
         q.show_if = has_if ? std::optional<ShowIf>(ShowIf{}) : std::nullopt;
       if (q.show_if) {
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(120);
+        ImGui::SetNextItemWidth(fit_px(120));
         ImGui::InputTextWithHint("##if_q", tr("survey.if_question"), &q.show_if->question);
         ImGui::SameLine();
         std::string values;
         for (const json& v : q.show_if->in) values += (values.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
-        ImGui::SetNextItemWidth(160);
+        ImGui::SetNextItemWidth(fit_px(160));
         if (ImGui::InputTextWithHint("##if_in", tr("survey.if_values"), &values)) {
           q.show_if->in.clear();
           size_t at = 0;
@@ -526,7 +526,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   }
   if (!s.survey(stats_.survey_id)) stats_.survey_id = latest[0]->schema.id;
   const PublishedSurvey* cur = s.survey(stats_.survey_id);
-  ImGui::SetNextItemWidth(220);
+  ImGui::SetNextItemWidth(fit_px(220));
   std::string preview = cur->schema.title + " v" + std::to_string(cur->schema.version);
   if (begin_combo("##survey_pick", preview.c_str())) {
     for (const PublishedSurvey* p : latest)
@@ -538,14 +538,14 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(fit_px(150));
   int ch = stats_.channel;
   if (enum_combo("##survey_channel", "channel", kChannels, ch, true, tr("field.channel"))) {
     stats_.channel = ch;
     stats_.revision = -1;
   }
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(fit_px(150));
   int tier = stats_.tier;
   if (enum_combo("##survey_tier", "role", kRoles, tier, true, tr("field.role"))) {
     stats_.tier = tier;
@@ -553,7 +553,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   }
   ImGui::SameLine();
   static const int kDays[] = {0, 7, 30, 90};
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(fit_px(120));
   std::string days_label = stats_.days ? std::to_string(stats_.days) + tr("survey.days_suffix") : tr("survey.all_time");
   if (begin_combo("##survey_days", days_label.c_str())) {
     for (int dd : kDays) {
@@ -566,8 +566,8 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
     }
     ImGui::EndCombo();
   }
-  same_line_if_fits(180);
-  ImGui::SetNextItemWidth(180);
+  same_line_if_fits(em_px(180));
+  ImGui::SetNextItemWidth(fit_px(180));
   const Course* course = s.course(stats_.course_id);
   std::string course_label = std::string(tr("field.course")) + tr("punct.colon") + (course ? course->name : tr("filter.all"));
   if (begin_combo("##survey_course", course_label.c_str())) {
@@ -582,9 +582,9 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       }
     ImGui::EndCombo();
   }
-  same_line_if_fits(150);
+  same_line_if_fits(em_px(150));
   static const char* const kCustomers[] = {"", "learner", "parent"};
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(fit_px(150));
   std::string who = std::string(tr("survey.customer")) + tr("punct.colon") +
                     (stats_.customer.empty() ? tr("filter.all") : tr(("survey.customer." + stats_.customer).c_str()));
   if (begin_combo("##survey_customer", who.c_str())) {
@@ -600,8 +600,8 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   }
   const Agent* me = s.agent(desk_.actor());
   if (me && me->role == Role::supervisor) {  // when the CSAT goes out after a ticket
-    same_line_if_fits(220);
-    ImGui::SetNextItemWidth(220);
+    same_line_if_fits(em_px(220));
+    ImGui::SetNextItemWidth(fit_px(220));
     std::string timing = std::string(tr(("survey.timing." + s.csat_timing).c_str()));
     if (begin_combo("##csat_timing", timing.c_str())) {
       for (const char* t : {"on_resolve", "with_callback"})
@@ -622,7 +622,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
   f.course_id = stats_.course_id;
   if (stats_.days) f.from = now - static_cast<Millis>(stats_.days) * 24 * 3600 * 1000;
   // Export what the filters show: CSV (UTF-8 with BOM, for Excel) or JSON.
-  same_line_if_fits(160);
+  same_line_if_fits(em_px(160));
   for (const char* format : {"csv", "json"}) {
     std::string label = std::string(tr(format == std::string("csv") ? "survey.export_csv" : "survey.export_json")) +
                         "###export_" + format;
@@ -733,7 +733,7 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
       for (auto it = crosstab.begin(); it != crosstab.end(); ++it) segments.push_back(it.key());
       if (!segments.empty()) {
         if (std::find(segments.begin(), segments.end(), stats_.segment) == segments.end()) stats_.segment = segments[0];
-        ImGui::SetNextItemWidth(180);
+        ImGui::SetNextItemWidth(fit_px(180));
         std::string seg_label = std::string(tr("survey.segment")) + tr("punct.colon") + tr(("segment." + stats_.segment).c_str());
         if (begin_combo("##segment", seg_label.c_str())) {
           for (const std::string& g : segments)
@@ -745,9 +745,9 @@ void DeskUi::draw_surveys(Millis now, float width, float height) {
         if (ImGui::BeginTable("##cross", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY)) {
           ImGui::TableSetupColumn(tr("survey.question"), 0, 2.0f);
           ImGui::TableSetupColumn(tr("survey.groups"), 0, 3.0f);
-          ImGui::TableSetupColumn(tr("survey.chi2"), ImGuiTableColumnFlags_WidthFixed, 70);
-          ImGui::TableSetupColumn(tr("survey.df"), ImGuiTableColumnFlags_WidthFixed, 36);
-          ImGui::TableSetupColumn("p", ImGuiTableColumnFlags_WidthFixed, 70);
+          ImGui::TableSetupColumn(tr("survey.chi2"), ImGuiTableColumnFlags_WidthFixed, em_px(70));
+          ImGui::TableSetupColumn(tr("survey.df"), ImGuiTableColumnFlags_WidthFixed, em_px(36));
+          ImGui::TableSetupColumn("p", ImGuiTableColumnFlags_WidthFixed, em_px(70));
           ImGui::TableHeadersRow();
           for (const Question* q : cur->schema.all_questions()) {
             if (!ct.contains(q->id)) continue;

@@ -102,11 +102,11 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
     ImGui::TextUnformatted(course->name.c_str());
   }
   if (!t->order_id.empty()) {  // confirmed at intake
-    same_line_if_fits(220);
+    same_line_if_fits(em_px(220));
     ImGui::TextDisabled("%s %s", tr("field.order_id"), t->order_id.c_str());
   }
   if (t->identity_checked) {
-    same_line_if_fits(160);
+    same_line_if_fits(em_px(160));
     ImGui::TextColored(ink(0.15f, 0.55f, 0.25f, 1), "%s", tr("ticket.identity_checked"));
   }
   ImGui::TextDisabled("%s · %s %s", tr_enum("channel", to_id(t->channel)), tr("ticket.created_at"),
@@ -148,7 +148,7 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   };
   enum_field("priority", "ticket.set_priority", kPriorities, t->priority, 100);
   enum_field("category", "ticket.set_category", kCategories, t->category, 120);
-  same_line_if_fits(190);
+  same_line_if_fits(em_px(190));
   const Agent* owner = s.agent(t->assignee);
   if (field_combo("field.assignee", "##assignee", owner ? owner->name.c_str() : tr("ticket.unassigned"), 110)) {
     if (ImGui::Selectable((std::string(tr("ticket.unassigned")) + "###assign_none").c_str(), !owner) && owner)

@@ -1,5 +1,6 @@
 #include "ui/widgets.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "app/i18n.h"
@@ -90,5 +91,9 @@ ImVec4 ink(const ImVec4& c) {
 ImVec4 ink(float r, float g, float b, float a) { return ink(ImVec4(r, g, b, a)); }
 bool high_contrast_inks() { return g_high_contrast; }
 float em_px(float px) { return px * ImGui::GetFontSize() / kFontPx; }
+float fit_px(float px) {
+  const float want = em_px(px), avail = ImGui::GetContentRegionAvail().x;
+  return avail >= 1 ? std::min(want, avail) : want;
+}
 
 }  // namespace edudesk::ui

@@ -46,6 +46,8 @@ constexpr float kTapTarget = 40.0f;
 // width designed at 100 % grown with it: fixed columns and boxes keep their text whole.
 constexpr float kFontPx = 16.0f;
 float em_px(float px);
+// em_px for a field's width, no wider than what is left of the line (a phone at 150 %).
+float fit_px(float px);
 void set_touch_layout(bool touch);
 bool touch_layout();
 bool small_button(const char* label);

@@ -59,8 +59,8 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
   ImGui::SameLine();
   ImGui::TextUnformatted(tr_enum("role", to_id(t.tier)));
   // subcategory: the category's own list
-  same_line_if_fits(180);
-  ImGui::SetNextItemWidth(150);
+  same_line_if_fits(em_px(180));
+  ImGui::SetNextItemWidth(fit_px(150));
   std::string sub_preview = t.subcategory.empty() ? std::string(tr("sub.none")) : tr_enum("sub", t.subcategory.c_str());
   if (begin_combo("##subcategory", sub_preview.c_str())) {
     for (const Subcategory* sc = kSubcategories; sc->id; ++sc) {
@@ -73,16 +73,16 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
   }
   if (!t.incident.empty()) {
     const Incident* inc = s.incident(t.incident);
-    same_line_if_fits(200);
+    same_line_if_fits(em_px(200));
     ImGui::TextColored(kAmber, "%s %s", tr("incident.badge"), inc ? inc->title.c_str() : t.incident.c_str());
   }
   if (!t.merged_into.empty()) {
     const Ticket* into = s.ticket(t.merged_into);
-    same_line_if_fits(160);
+    same_line_if_fits(em_px(160));
     ImGui::TextColored(kAmber, tr("merge.merged_into"), static_cast<long long>(into ? into->number : 0));
   }
   if (!t.resolution.empty()) {
-    same_line_if_fits(200);
+    same_line_if_fits(em_px(200));
     std::string res = std::string(tr_enum("resolution", t.resolution.c_str())) +
                       (t.root_cause.empty() ? "" : std::string(" · ") + tr_enum("root_cause", t.root_cause.c_str()));
     ImGui::TextDisabled("%s", res.c_str());
@@ -95,7 +95,7 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
 
   // Actions
   if (t.status != Status::closed && t.merged_into.empty()) {
-    same_line_if_fits(90);
+    same_line_if_fits(em_px(90));
     if (small_button(lbl("escalate.button", "escalate").c_str()) || escalate_form_.open_request) {
       escalate_form_ = {};
       escalate_form_.target = t.tier == Role::junior ? 0 : t.tier == Role::mid ? 0 : 1;
@@ -115,7 +115,7 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
       if (ImGui::RadioButton(item.c_str(), escalate_form_.target == i)) escalate_form_.target = i;
       if (i < 4) ImGui::SameLine();
     }
-    ImGui::SetNextItemWidth(320);
+    ImGui::SetNextItemWidth(fit_px(320));
     ImGui::InputTextWithHint("##escalate_reason", tr("escalate.reason_hint"), &escalate_form_.reason);
     if (ImGui::Button(lbl("escalate.confirm", "escalate_confirm").c_str())) {
       Submitted r = submit({{"type", "ticket.escalate"}, {"ticket_id", t.id}, {"to", targets[escalate_form_.target]},
@@ -137,7 +137,7 @@ void DeskUi::draw_ticket_workflow(const Ticket& t, Millis now) {
       if (ImGui::Selectable(item.c_str(), merge_form_.number == std::to_string(o.number)))
         merge_form_.number = std::to_string(o.number);
     }
-    ImGui::SetNextItemWidth(160);
+    ImGui::SetNextItemWidth(fit_px(160));
     ImGui::InputTextWithHint("##merge_number", tr("merge.number_hint"), &merge_form_.number, ImGuiInputTextFlags_CharsDecimal);
     if (ImGui::Button(lbl("merge.confirm", "merge_confirm").c_str())) {
       const Ticket* into = merge_form_.number.empty() ? nullptr : s.ticket_by_number(std::atoll(merge_form_.number.c_str()));
@@ -166,7 +166,7 @@ void DeskUi::draw_closure_popup(const Ticket& t, Millis now) {
   ImGui::TextUnformatted(tr(closure_.to == Status::closed ? "closure.title_close" : "closure.title_resolve"));
   std::vector<const char*> codes;
   for (const char* const* c = kResolutionCodes; *c; ++c) codes.push_back(*c);
-  ImGui::SetNextItemWidth(260);
+  ImGui::SetNextItemWidth(fit_px(260));
   const char* res_preview = closure_.resolution < 0 ? tr("closure.pick") : tr_enum("resolution", codes[static_cast<size_t>(closure_.resolution)]);
   if (begin_combo("##closure_resolution", res_preview)) {
     for (size_t i = 0; i < codes.size(); ++i) {
@@ -178,7 +178,7 @@ void DeskUi::draw_closure_popup(const Ticket& t, Millis now) {
   std::vector<const char*> causes;
   for (const char* const* c = kRootCauses; *c; ++c) causes.push_back(*c);
   if (is_complaint(t.category) || closure_.cause >= 0) {
-    ImGui::SetNextItemWidth(260);
+    ImGui::SetNextItemWidth(fit_px(260));
     const char* cause_preview = closure_.cause < 0 ? tr("closure.pick_cause") : tr_enum("root_cause", causes[static_cast<size_t>(closure_.cause)]);
     if (begin_combo("##closure_cause", cause_preview)) {
       for (size_t i = 0; i < causes.size(); ++i) {
@@ -219,22 +219,22 @@ void DeskUi::draw_tasks(Millis now, float width, float height) {
   if (ImGui::RadioButton(lbl("tasks.everyone", "tasks_everyone").c_str(), tasks_all_)) tasks_all_ = true;
   ImGui::SameLine();
   ImGui::Checkbox(lbl("tasks.show_done", "tasks_done").c_str(), &tasks_done_);
-  same_line_if_fits(170);
-  ImGui::SetNextItemWidth(160);
+  same_line_if_fits(em_px(170));
+  ImGui::SetNextItemWidth(fit_px(160));
   bool kind_changed = enum_combo("##task_kind", "task.kind", kTaskKinds, tasks_kind_, true);
   // A reminder of one's own, due in an hour, tomorrow morning or at a time typed in.
-  ImGui::SetNextItemWidth(std::min(300.0f, ImGui::GetContentRegionAvail().x - 150));
+  ImGui::SetNextItemWidth(std::min(em_px(300), ImGui::GetContentRegionAvail().x - em_px(150)));
   ImGui::InputTextWithHint("##reminder_title", tr("tasks.new_hint"), &reminder_.title);
-  ImGui::SameLine();
+  same_line_if_fits(em_px(120));
   const char* when_keys[] = {"tasks.in_1h", "tasks.tomorrow_9", "tasks.in_3d"};
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(fit_px(120));
   if (begin_combo("##reminder_when", tr(when_keys[reminder_.when]))) {
     for (int i = 0; i < 3; ++i)
       if (ImGui::Selectable((std::string(tr(when_keys[i])) + "###when_" + std::to_string(i)).c_str(), reminder_.when == i))
         reminder_.when = i;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize(tr("tasks.add")).x + ImGui::GetStyle().FramePadding.x * 2);  // whole, or on the next line
   if (ImGui::Button(lbl("tasks.add", "add_reminder").c_str())) {
     constexpr Millis kCst = 8 * kHourMs;
     Millis local_midnight = (now + kCst) / kDayMs * kDayMs - kCst;
@@ -397,7 +397,7 @@ void DeskUi::draw_incidents(Millis now, float width, float height) {
       }
       ImGui::TextUnformatted(tr("incident.review"));
       ImGui::InputTextMultiline("##inc_review", &incident_review_.text, ImVec2(-1, ImGui::GetFrameHeight() * 2.6f));
-      ImGui::SetNextItemWidth(220);
+      ImGui::SetNextItemWidth(fit_px(220));
       const char* preview = incident_review_.cause < 0 ? tr("closure.pick_cause") : tr_enum("root_cause", kRootCauses[incident_review_.cause]);
       if (begin_combo("##inc_cause", preview)) {
         for (int i = 0; kRootCauses[i]; ++i)
@@ -575,7 +575,7 @@ void DeskUi::draw_kb_editor(Millis now) {
   ImGui::TextDisabled("%s", kb_edit_.id.c_str());
   ImGui::SetNextItemWidth(-1);
   ImGui::InputText("##kb_title", &kb_edit_.title);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(fit_px(200));
   enum_combo("##kb_category", "category", kCategories, kb_edit_.category, false);
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##kb_keywords", tr("kb.keywords_hint"), &kb_edit_.keywords);
