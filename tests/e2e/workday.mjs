@@ -125,11 +125,20 @@ try {
 
   // ---- the tasks view: a call-back done with its outcome
   await click(page, 'view_tasks');
-  await click(page, 'tasks_everyone');
-  await click(page, 'task_kind');
-  await click(page, '回访');  // the kind filter: call-backs only
   const cb = callbacks[0];
-  await reveal(page, `outcome_${cb.task_id}`);
+  // Everyone's call-backs only. Under load a click made while the list is laid out anew can
+  // miss (the list then holds every task and the call-back is far below): set them again.
+  for (let attempt = 1; ; attempt++) {
+    await click(page, 'tasks_everyone');
+    await click(page, 'task_kind');
+    await click(page, '回访');  // the kind filter: call-backs only
+    try {
+      await reveal(page, `outcome_${cb.task_id}`);
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await click(page, `outcome_${cb.task_id}`);
   await imeType(page, cdp, 'kehumanyi', '客户确认视频正常，满意');
   await page.screenshot({ path: join(OUT, 'workday-tasks.png') });
