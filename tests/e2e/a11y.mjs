@@ -29,6 +29,15 @@ async function smallTargets(page) {
   return all.filter((w) => w.visible && w.w > 0 && w.h > 0 && w.h < TAP - 0.5 && !NOT_TAP_TARGETS.has(w.id))
             .map((w) => `${w.id}(${w.label.slice(0, 12)}) h=${w.h.toFixed(1)}`);
 }
+// Every visible widget that runs past the right edge of the screen (cut off: a person cannot
+// read or reach all of it), except inside a table row, which scrolls with its table, and ImGui's
+// own fallback window "Debug", which is never drawn.
+async function cutOff(page) {
+  const width = page.viewportSize().width;
+  return (await widgets(page)).filter((w) => w.visible && w.w > 0 && !w.id.startsWith('row_') && !w.id.startsWith('col_') &&
+                                             w.id !== 'Default' && w.x + w.w > width + 0.5)
+    .map((w) => `${w.id}(${w.label.slice(0, 12)}) ${Math.round(w.x)}+${Math.round(w.w)}`);
+}
 // Frames settle (fonts, a view switch) before widgets() is read.
 const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150)))));
 
@@ -96,6 +105,8 @@ try {
     const small = await smallTargets(page);
     const n = (await widgets(page)).filter((w) => w.visible).length;
     check(n > 3 && small.length === 0, `phone, ${name}: all ${n} visible tap targets are at least ${TAP} px high`, small.join(', '));
+    const cut = await cutOff(page);
+    check(cut.length === 0, `phone, ${name}: nothing runs past the right edge`, cut.join(', '));
     await page.screenshot({ path: join(OUT, `a11y-phone-${name}.png`) });
   }
   // The inbox rows in particular (the list a person taps most).
@@ -110,6 +121,8 @@ try {
   await settle(page);
   const small125 = await smallTargets(page);
   check(small125.length === 0, 'phone, 125 % and high contrast: tap targets still at least 40 px', small125.join(', '));
+  const cut125 = await cutOff(page);
+  check(cut125.length === 0, 'phone, 125 %: nothing runs past the right edge', cut125.join(', '));
   // The subject keeps room to be read at 125 %: the phone drops a column rather than squeeze it
   // (fixed columns grow with the text).
   const cols = (await widgets(page)).filter((w) => w.id.startsWith('col_') && w.visible);
