@@ -27,6 +27,7 @@ void SyncDriver::sync_now(Millis now) {
   desk_.sync().on_success();  // no waiting out the backoff
   if (status_.last_error == "bad_credentials") status_.last_error.clear();
   want_pull_ = true;
+  ++asks_;
   tick(now);
 }
 
@@ -97,7 +98,8 @@ void SyncDriver::push(Millis now) {
 void SyncDriver::pull(Millis now) {
   status_.busy = true;
   std::string path = "/api/v1/pull?after=" + std::to_string(desk_.sync().cursor()) + "&limit=1000";
-  transport_.send("GET", path, "", token_, [this, now](Transport::Response r) {
+  const int64_t asks = asks_;
+  transport_.send("GET", path, "", token_, [this, now, asks](Transport::Response r) {
     status_.busy = false;
     if (r.status == 401) {
       token_.clear();
@@ -108,11 +110,13 @@ void SyncDriver::pull(Millis now) {
     std::string why;
     if (!sync::parse_pull_response(r.body, page, why)) return failed(now, "not_json");
     desk_.receive(page);
+    const bool asked_meanwhile = asks_ != asks;
     if (!page.more) {
-      want_pull_ = false;
+      want_pull_ = asked_meanwhile;  // 立即同步 pressed meanwhile: once more, from here
       last_pull_ = now;
     }
     done_ok(now);
+    if (asked_meanwhile) tick(now);  // at once: the desk does not look settled in between
   });
 }
 

@@ -67,6 +67,9 @@ class SyncDriver {
   std::string agent_, password_, token_;
   SyncStatus status_;
   bool want_pull_ = true;
+  // Bumped by sync_now: a pull under way when the person asked clears want_pull_ only if no
+  // ask came during it (its answer may predate what they are waiting for).
+  int64_t asks_ = 0;
   Millis last_pull_ = 0;
   int64_t max_batch_ = 200;
 };

@@ -103,6 +103,54 @@ TEST_CASE("two desks exchange their tickets through the server") {
   CHECK(state_image(b.desk.state()) == state_image(net.server.state()));
 }
 
+// Holds every answer until flush(): a request under way while the test acts.
+struct Held : Transport {
+  Transport& inner;
+  std::vector<std::function<void()>> answers;
+  explicit Held(Transport& t) : inner(t) {}
+  void send(const std::string& method, const std::string& path, const std::string& body, const std::string& token,
+            std::function<void(Response)> done) override {
+    inner.send(method, path, body, token, [this, done](Response r) { answers.push_back([done, r] { done(r); }); });
+  }
+  void flush() {
+    auto now = std::move(answers);
+    answers.clear();
+    for (auto& a : now) a();
+  }
+};
+
+TEST_CASE("立即同步 pressed while a pull is under way pulls once more: the answer under way may predate the change") {
+  Loopback net;
+  Desktop a(net, "A-", "a-1");
+  Held held(net);
+  ManualStore store_b;
+  Desk desk_b(store_b, "B-");
+  store_b.desk = &desk_b;
+  desk_b.sign_in("a-2");
+  SyncDriver b(desk_b, held);
+  b.set_credentials("a-2", "edudesk");
+  auto run_b = [&] {
+    for (int i = 0; i < 20; ++i) {
+      store_b.complete_all();
+      b.tick(net.now);
+      held.flush();
+      store_b.complete_all();
+    }
+  };
+  a.run(net);
+  run_b();
+  REQUIRE(desk_b.state().customers.size() == 1);
+  b.sync_now(net.now);  // a pull goes out; its answer (nothing new) waits
+  REQUIRE(b.status().busy);
+  Submitted s = a.desk.submit(new_ticket_cmd(), net.now);  // meanwhile A's ticket reaches the server
+  REQUIRE(s.ok);
+  a.run(net);
+  REQUIRE(a.driver.status().pending == 0);
+  b.sync_now(net.now);  // B's agent asks again, the first pull still under way
+  run_b();              // no time passes: only the ask can bring the ticket
+  CHECK(desk_b.state().ticket(s.result["ticket_id"].get<std::string>()) != nullptr);
+}
+
 TEST_CASE("offline, the desk keeps working and sends everything when the link returns") {
   Loopback net;
   Desktop a(net, "A-", "a-1");
