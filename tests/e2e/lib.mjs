@@ -66,6 +66,22 @@ export async function click(page, id) {
   await sleep(120);
   return w;
 }
+// Clicks `ids` in turn until `shown()` gives what the clicks were for, at most `tries` times:
+// under load a click made while the view is laid out anew can miss, and a person clicks again.
+// Returns what shown() gave; throws its error, or says so, after the last try.
+export async function clickUntil(page, ids, shown, tries = 4) {
+  for (let i = 1; ; i++) {
+    for (const id of ids) await click(page, id);
+    await sleep(300 * i);
+    try {
+      const got = await shown();
+      if (got) return got;
+      if (i >= tries) throw new Error(`clicked ${ids.join(', ')} ${tries} times and it did not show`);
+    } catch (e) {
+      if (i >= tries) throw e;
+    }
+  }
+}
 // Types through the IME: composition first (pinyin), then the chosen characters.
 export async function imeType(page, cdp, pinyin, text) {
   for (let i = 1; i <= pinyin.length; i++) {

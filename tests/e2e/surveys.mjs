@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, check, click, command, finish, imeType, openDesk, parseArgs, query, sleep, startServer,
+import { CHROMIUM_ARGS, check, click, clickUntil, command, finish, imeType, openDesk, parseArgs, query, sleep, startServer,
          until, widget, widgets } from './lib.mjs';
 
 const args = parseArgs(process.argv);
@@ -131,12 +131,8 @@ try {
   const sample = await until(async () => (await widgets(sup)).find((w) => w.id.startsWith('sample_') && w.visible), 'a QA sample');
   const reviewed = sample.id.slice('sample_'.length);
   await click(sup, sample.id);
-  // The ticket opens in the next frames; under load a tab clicked as it lays out can be missed,
-  // so the tab is clicked again (as a person would) until the QA form is there.
-  for (let i = 0; i < 4 && !(await widgets(sup)).some((w) => w.id === 'qa_form'); i++) {
-    await click(sup, 'tab_surveys');
-    await sleep(300 * (i + 1));
-  }
+  // The ticket opens in the next frames: its surveys tab is clicked until the QA form is there.
+  await clickUntil(sup, ['tab_surveys'], async () => (await widgets(sup)).some((w) => w.id === 'qa_form'));
   await clickInPanel(sup, 'qa_form');
   for (const id of ['greeting_5', 'empathy_4', 'correct_5', 'promise_kept']) await clickInPanel(sup, id);
   await clickInPanel(sup, 'qa_save');

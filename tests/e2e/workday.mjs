@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, check, click, command, finish, imeType, openDesk, parseArgs, query, sleep, startServer,
+import { CHROMIUM_ARGS, check, click, clickUntil, command, finish, imeType, openDesk, parseArgs, query, sleep, startServer,
          until, widget, widgets } from './lib.mjs';
 
 const args = parseArgs(process.argv);
@@ -126,19 +126,9 @@ try {
   // ---- the tasks view: a call-back done with its outcome
   await click(page, 'view_tasks');
   const cb = callbacks[0];
-  // Everyone's call-backs only. Under load a click made while the list is laid out anew can
-  // miss (the list then holds every task and the call-back is far below): set them again.
-  for (let attempt = 1; ; attempt++) {
-    await click(page, 'tasks_everyone');
-    await click(page, 'task_kind');
-    await click(page, '回访');  // the kind filter: call-backs only
-    try {
-      await reveal(page, `outcome_${cb.task_id}`);
-      break;
-    } catch (e) {
-      if (attempt === 3) throw e;
-    }
-  }
+  // Everyone's call-backs only (the kind filter); a missed click leaves every task listed and the
+  // call-back far below, so the filter is set again until it can be reached.
+  await clickUntil(page, ['tasks_everyone', 'task_kind', '回访'], () => reveal(page, `outcome_${cb.task_id}`), 3);
   await click(page, `outcome_${cb.task_id}`);
   await imeType(page, cdp, 'kehumanyi', '客户确认视频正常，满意');
   await page.screenshot({ path: join(OUT, 'workday-tasks.png') });
