@@ -1,6 +1,8 @@
 #include "app/desk.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "core/snapshot.h"
@@ -29,6 +31,7 @@ void Desk::load(const Restored& r) {
 }
 
 void Desk::load_begin(const Restored& r) {
+  loading_ = true;
   load_refused_.clear();
   for (const RejectedRecord& rec : r.rejected) load_refused_[rec.id] = rec;
   load_outbox_ = std::unordered_set<std::string>(r.outbox.begin(), r.outbox.end());
@@ -113,83 +116,128 @@ std::string Desk::make_snapshot() const {
 }
 
 bool Desk::restore_snapshot(const char* data, size_t size, std::string& err) {
-  DeskSnapshotHeader h{};
-  if (size < sizeof h) {
-    err = "snapshot too short";
-    return false;
+  restore_snapshot_begin(data, size);
+  return restore_snapshot_step(size, SIZE_MAX, err) == RestoreStep::done;
+}
+
+void Desk::restore_snapshot_begin(const char* data, size_t size) {
+  restore_ = std::make_unique<Restoring>();
+  restore_->data = data;
+  restore_->size = size;
+  loading_ = true;
+}
+
+Desk::RestoreStep Desk::restore_snapshot_step(size_t available, size_t max_tickets, std::string& err) {
+  if (!restore_) {
+    err = "no snapshot is being restored";
+    return RestoreStep::failed;
   }
-  std::memcpy(&h, data, sizeof h);
-  if (std::memcmp(h.magic, kDeskSnapshotMagic, sizeof h.magic) != 0 || h.stored_ops < 0) {
-    err = "not a desk snapshot";
-    return false;
+  Restoring& r = *restore_;
+  auto fail = [&](std::string why) { return restore_failed(std::move(why), err); };
+  const char* data = r.data;
+  const size_t size = r.size;
+  available = std::min(available, size);
+  if (!r.state_started) {
+    // The desk's own part first: the header, the characters, the waiting Ops (all of them there).
+    DeskSnapshotHeader h{};
+    size_t at = sizeof h;
+    auto need = [&](size_t bytes) { return size - at < bytes ? 2 : available - at < bytes ? 1 : 0; };  // 2: cut, 1: wait
+    if (size < sizeof h) return fail("snapshot too short");
+    if (available < sizeof h) return RestoreStep::wait;
+    std::memcpy(&h, data, sizeof h);
+    if (std::memcmp(h.magic, kDeskSnapshotMagic, sizeof h.magic) != 0 || h.stored_ops < 0)
+      return fail("not a desk snapshot");
+    // Two length-prefixed sections follow the header: the characters, then the waiting Ops.
+    uint32_t n = 0;
+    if (int w = need(sizeof n)) return w == 2 ? fail("snapshot too short") : RestoreStep::wait;
+    std::memcpy(&n, data + at, sizeof n);
+    at += sizeof n;
+    if (n > TextCodepoints::kLimit) return fail("snapshot's characters damaged");
+    if (int w = need(size_t{n} * sizeof(uint32_t))) return w == 2 ? fail("snapshot's characters damaged") : RestoreStep::wait;
+    std::vector<uint32_t> cps(n);
+    if (n) std::memcpy(cps.data(), data + at, size_t{n} * sizeof(uint32_t));
+    at += size_t{n} * sizeof(uint32_t);
+    uint64_t ops_size = 0;
+    if (int w = need(sizeof ops_size)) return w == 2 ? fail("snapshot too short") : RestoreStep::wait;
+    std::memcpy(&ops_size, data + at, sizeof ops_size);
+    at += sizeof ops_size;
+    if (ops_size > size - at) return fail("snapshot's waiting Ops damaged");
+    if (available - at < ops_size) return RestoreStep::wait;
+    const nlohmann::json ops = nlohmann::json::parse(data + at, data + at + ops_size, nullptr, /*allow_exceptions=*/false);
+    at += ops_size;
+    std::vector<Op> waiting;
+    std::vector<RejectedOp> refused;
+    bool ops_ok = ops.is_object() && ops.contains("outbox") && ops["outbox"].is_array() && ops.contains("rejected") &&
+                  ops["rejected"].is_array();
+    for (size_t i = 0; ops_ok && i < ops["outbox"].size(); ++i) {
+      Op op;
+      Error e;
+      ops_ok = op_from_json(ops["outbox"][i], op, e);
+      waiting.push_back(std::move(op));
+    }
+    for (size_t i = 0; ops_ok && i < ops["rejected"].size(); ++i) {
+      const nlohmann::json& rj = ops["rejected"][i];
+      RejectedOp ro;
+      Error e;
+      ops_ok = rj.is_object() && rj.contains("op") && op_from_json(rj["op"], ro.op, e) && rj.contains("code") &&
+               rj["code"].is_string() && rj.contains("reason") && rj["reason"].is_string();
+      if (!ops_ok) break;
+      ro.code = rj["code"].get<std::string>();
+      ro.reason = rj["reason"].get<std::string>();
+      refused.push_back(std::move(ro));
+    }
+    if (!ops_ok) return fail("snapshot's waiting Ops damaged");
+    // From here the State is the snapshot's, as it arrives (shown once showable()).
+    text_ = TextCodepoints();
+    for (uint32_t cp : cps) text_.note_codepoint(cp);
+    snapshot_outbox_ = std::move(waiting);
+    snapshot_rejected_ = std::move(refused);
+    r.stored_ops = h.stored_ops;
+    r.clock_ms = h.clock_ms;
+    r.clock_counter = h.clock_counter;
+    r.state_at = at;
+    r.loader.start(state_, data + at, size - at);
+    r.state_started = true;
   }
-  // Two length-prefixed sections follow the header: the characters, then the waiting Ops.
-  size_t at = sizeof h;
-  auto take = [&](void* into, size_t bytes) {
-    if (size - at < bytes) return false;
-    if (bytes > 0) std::memcpy(into, data + at, bytes);
-    at += bytes;
-    return true;
-  };
-  uint32_t n = 0;
-  if (!take(&n, sizeof n)) {
-    err = "snapshot too short";
-    return false;
+  switch (r.loader.step(available - r.state_at, max_tickets)) {
+    case SnapshotLoader::Step::more: return RestoreStep::more;
+    case SnapshotLoader::Step::wait: return RestoreStep::wait;
+    case SnapshotLoader::Step::failed: return fail(r.loader.error());
+    case SnapshotLoader::Step::done: break;
   }
-  std::vector<uint32_t> cps(n > TextCodepoints::kLimit ? 0 : n);
-  if (n > TextCodepoints::kLimit || !take(cps.data(), size_t{n} * sizeof(uint32_t))) {
-    err = "snapshot's characters damaged";
-    return false;
-  }
-  uint64_t ops_size = 0;
-  if (!take(&ops_size, sizeof ops_size)) {
-    err = "snapshot too short";
-    return false;
-  }
-  if (ops_size > size - at) {
-    err = "snapshot's waiting Ops damaged";
-    return false;
-  }
-  const nlohmann::json ops = nlohmann::json::parse(data + at, data + at + ops_size, nullptr, /*allow_exceptions=*/false);
-  at += ops_size;
-  std::vector<Op> waiting;
-  std::vector<RejectedOp> refused;
-  bool ops_ok = ops.is_object() && ops.contains("outbox") && ops["outbox"].is_array() && ops.contains("rejected") &&
-                ops["rejected"].is_array();
-  for (size_t i = 0; ops_ok && i < ops["outbox"].size(); ++i) {
-    Op op;
-    Error e;
-    ops_ok = op_from_json(ops["outbox"][i], op, e);
-    waiting.push_back(std::move(op));
-  }
-  for (size_t i = 0; ops_ok && i < ops["rejected"].size(); ++i) {
-    const nlohmann::json& r = ops["rejected"][i];
-    RejectedOp ro;
-    Error e;
-    ops_ok = r.is_object() && r.contains("op") && op_from_json(r["op"], ro.op, e) && r.contains("code") &&
-             r["code"].is_string() && r.contains("reason") && r["reason"].is_string();
-    if (!ops_ok) break;
-    ro.code = r["code"].get<std::string>();
-    ro.reason = r["reason"].get<std::string>();
-    refused.push_back(std::move(ro));
-  }
-  if (!ops_ok) {
-    err = "snapshot's waiting Ops damaged";
-    return false;
-  }
-  State s;
-  if (!snapshot_read(data + at, size - at, s, err)) return false;
-  state_ = std::move(s);
-  for (uint32_t cp : cps) text_.note_codepoint(cp);
-  snapshot_outbox_ = std::move(waiting);
-  snapshot_rejected_ = std::move(refused);
   snapshot_ids_.clear();
   for (const Op& op : snapshot_outbox_) snapshot_ids_.insert(op.id);
-  for (const RejectedOp& r : snapshot_rejected_) snapshot_ids_.insert(r.op.id);
-  clock_.observe(Hlc{h.clock_ms, h.clock_counter});
-  stored_ops_ = snapshot_covers_ = h.stored_ops;
+  for (const RejectedOp& ro : snapshot_rejected_) snapshot_ids_.insert(ro.op.id);
+  clock_.observe(Hlc{r.clock_ms, r.clock_counter});
+  stored_ops_ = snapshot_covers_ = r.stored_ops;
   snapshot_bytes_ = size;
-  return true;
+  restore_.reset();
+  return RestoreStep::done;
+}
+
+Desk::RestoreStep Desk::restore_failed(std::string why, std::string& err) {
+  err = std::move(why);
+  if (restore_ && restore_->state_started) {  // what arrived is dropped: the log is replayed instead
+    state_ = State();
+    text_ = TextCodepoints();
+    snapshot_outbox_.clear();
+    snapshot_rejected_.clear();
+  }
+  restore_.reset();
+  return RestoreStep::failed;
+}
+
+void Desk::restore_snapshot_cancel(const std::string& why) {
+  std::string err;
+  if (restore_) restore_failed(why, err);
+}
+
+bool Desk::showable() const { return !restore_ || restore_->loader.showable(); }
+
+double Desk::restore_progress() const {
+  if (!restore_) return 1.0;
+  if (!restore_->state_started || restore_->size == 0) return 0.0;
+  return static_cast<double>(restore_->state_at + restore_->loader.bytes_read()) / static_cast<double>(restore_->size);
 }
 
 void Desk::load_op(const Op& op) {
@@ -204,6 +252,7 @@ void Desk::load_op(const Op& op) {
 }
 
 void Desk::load_end() {
+  loading_ = false;
   load_refused_.clear();
   load_outbox_.clear();
 }
@@ -212,6 +261,10 @@ Submitted Desk::submit(const nlohmann::json& cmd, Millis now) {
   Context ctx{now, actor_, &ids_, &clock_, device_};
   Decision d;
   Submitted s;
+  if (loading_) {  // the State is not whole yet: nothing is decided on part of it
+    s.error = {"loading", "", "the stored desk is still being read; try again in a moment"};
+    return s;
+  }
   if (!decide(state_, cmd, ctx, d, s.error)) return s;
   return commit(std::move(d.ops), std::move(d.result), /*local=*/true, -1);
 }

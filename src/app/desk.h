@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +20,7 @@
 #include "app/op_store.h"
 #include "app/text_codepoints.h"
 #include "core/commands.h"
+#include "core/snapshot.h"
 #include "core/state.h"
 #include "sync/client.h"
 
@@ -62,9 +64,25 @@ class Desk {
   // The State, the clock and how many stored Ops they cover. Empty while a change is still
   // being written or has failed to be: only durable Ops may be in a snapshot.
   std::string make_snapshot() const;
-  // Before load_begin: takes the State from a snapshot. False, the desk unchanged and `err`
+  // Before load_begin: takes the State from a snapshot. False, the desk's State empty and `err`
   // saying why, when it is damaged or from another build of the core: replay the whole log.
   bool restore_snapshot(const char* data, size_t size, std::string& err);
+  // The same in steps, while the bytes arrive (a browser streams them from IndexedDB): `data`
+  // will hold `size` bytes and must stay until the last step; each step reads what the first
+  // `available` allow, about `max_tickets` tickets (core/snapshot.h, SnapshotLoader). Once
+  // showable() the State may be drawn: the newest tickets first, the rest arriving. Failed: the
+  // State is empty again and `err` says why (replay the whole log).
+  enum class RestoreStep { more, wait, done, failed };  // more: call again; wait: for more bytes
+  void restore_snapshot_begin(const char* data, size_t size);
+  RestoreStep restore_snapshot_step(size_t available, size_t max_tickets, std::string& err);
+  // The bytes could not be read to the end: as a failed step (the State empty again).
+  void restore_snapshot_cancel(const std::string& why);
+  bool restoring() const { return restore_ != nullptr; }
+  bool showable() const;            // no restore under way, or its State can be drawn
+  double restore_progress() const;  // the share of the snapshot's bytes read (1 when none is under way)
+  // From a restore or load_begin to load_end: the State is not whole, so submit refuses
+  // ("loading"); the views may show it.
+  bool loading() const { return loading_; }
   // After restore_snapshot, before load_begin: whether the snapshot holds this outbox or refused
   // Op itself (those it does not hold, the platform looks up by id for Restored::outbox_ops).
   bool snapshot_holds(const std::string& op_id) const { return snapshot_ids_.count(op_id) != 0; }
@@ -125,6 +143,7 @@ class Desk {
   bool apply_one(const Op& op);
   void take_back(const std::vector<RejectedRecord>& refused, const std::vector<Op>& candidates);
   void rewind_clock();
+  RestoreStep restore_failed(std::string why, std::string& err);
 
   OpStore& store_;
   PrefixIds ids_;
@@ -153,6 +172,15 @@ class Desk {
   std::vector<RejectedOp> snapshot_rejected_;
   std::unordered_set<std::string> snapshot_ids_;
   std::unordered_set<std::string> load_outbox_;
+  bool loading_ = false;
+  struct Restoring {
+    const char* data = nullptr;
+    size_t size = 0, state_at = 0;
+    bool state_started = false;
+    int64_t stored_ops = 0, clock_ms = 0, clock_counter = 0;  // from the desk's header
+    SnapshotLoader loader;
+  };
+  std::unique_ptr<Restoring> restore_;
 };
 
 }  // namespace edudesk

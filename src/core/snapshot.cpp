@@ -25,7 +25,8 @@ namespace {
 #endif
 
 constexpr char kMagic[6] = {'E', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 2;  // 2: op-id tables as arena + slots
+constexpr uint32_t kFormatVersion = 3;  // 2: op-id tables as arena + slots; 3: in parts, tickets newest first
+constexpr size_t kSliceTickets = 1024;  // tickets a slice: what a start shows at a time as the bytes arrive
 
 // How many values each enum of the State has: a byte beyond them is damage.
 constexpr size_t enum_count(Role) { return std::size(kRoles); }
@@ -257,6 +258,8 @@ class Reader {
  public:
   static constexpr bool reading = true;
   Reader(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
+  // A part of the bytes from `at`, errors counted from `begin`.
+  Reader(const char* begin, const char* at, const char* end) : begin_(begin), p_(at), end_(end) {}
 
   bool ok() const { return ok_; }
   const std::string& error() const { return err_; }
@@ -672,29 +675,45 @@ EDUDESK_SNAPSHOT_SIZE(State::KbEdit, 216);
 template <class Ar>
 void fields(Ar& ar, State::KbEdit& e) { ar(e.entry, e.by); }
 
+// The State is written in parts (format 3) so that a start can show it while it arrives
+// (SnapshotLoader): first what the inbox needs beside the tickets (agents, customers, courses,
+// surveys, incidents, the SLA policy: 2.5 MB at 100,000 tickets), then the tickets newest first
+// in slices of kSliceTickets, then the parts nobody looks at first, one at a time: refunds and
+// orders, survey sends, responses and tasks, and the op-id tables. Every member of the State is
+// in exactly one list below (the tickets: SnapshotLoader::step and snapshot_write).
 EDUDESK_SNAPSHOT_SIZE(State, 2112);
 template <class Ar>
-void fields(Ar& ar, State& s) {
-  ar(s.agents, s.customers, s.courses, s.tickets, s.applied_ops, s.max_ticket_number, s.op_ticket, s.revision);
-  ar(s.orders, s.refunds, s.goodwill, s.policies, s.policy_stamps, s.op_refund);
-  ar(s.surveys, s.survey_sends, s.responses, s.csat_timing, s.csat_timing_by, s.response_groups);
-  ar(s.tasks, s.incidents, s.op_task, s.op_incident, s.course_schedules, s.kb_edits, s.kb_revision, s.sla_policy,
-     s.sla_policy_by);
+void part_before_tickets(Ar& ar, State& s) {
+  ar(s.agents, s.customers, s.courses, s.max_ticket_number, s.revision);
+  ar(s.policies, s.policy_stamps, s.surveys, s.csat_timing, s.csat_timing_by);
+  ar(s.incidents, s.course_schedules, s.kb_edits, s.kb_revision, s.sla_policy, s.sla_policy_by);
   // the id → position indexes are not written: reading rebuilds them from their lists
   ar.index(s.agents, s.agent_index);
   ar.index(s.customers, s.customer_index);
   ar.index(s.courses, s.course_index);
-  ar.index(s.tickets, s.ticket_index);
-  ar.index(s.orders, s.order_index);
-  ar.index(s.refunds, s.refund_index);
-  ar.index(s.tasks, s.task_index);
   ar.index(s.incidents, s.incident_index);
-  // what the rest of the core takes for granted
   ar.check(!s.policies.empty() && s.policies.size() == s.policy_stamps.size(),
            "the refund policies and their stamps differ in number");
-  if constexpr (Ar::reading) {
-    for (const auto& [key, positions] : s.response_groups)
-      for (size_t i : positions) ar.check(i < s.responses.size(), "a response group points past the responses");
+}
+// The parts after the tickets.
+constexpr int kPartsAfterTickets = 4;
+template <class Ar>
+void part_after_tickets(Ar& ar, State& s, int k) {
+  if (k == 0) {
+    ar(s.orders, s.refunds, s.goodwill, s.op_refund, s.survey_sends);
+    ar.index(s.orders, s.order_index);
+    ar.index(s.refunds, s.refund_index);
+  } else if (k == 1) {
+    ar(s.responses, s.response_groups, s.tasks, s.op_task, s.op_incident);
+    ar.index(s.tasks, s.task_index);
+    if constexpr (Ar::reading) {
+      for (const auto& [key, positions] : s.response_groups)
+        for (size_t i : positions) ar.check(i < s.responses.size(), "a response group points past the responses");
+    }
+  } else if (k == 2) {
+    ar(s.applied_ops);
+  } else {
+    ar(s.op_ticket);
   }
 }
 
@@ -703,6 +722,42 @@ void fields(Ar& ar, State& s) {
 }  // namespace
 
 const char* snapshot_fingerprint() { return EDUDESK_CORE_FINGERPRINT; }
+
+namespace {
+// A part of the payload: its byte length (8 bytes, little-endian), then its bytes.
+template <class F>
+void write_part(std::string& out, F&& f) {
+  const size_t at = out.size();
+  out.append(sizeof(uint64_t), '\0');
+  Writer w(out);
+  f(w);
+  const uint64_t n = out.size() - at - sizeof(uint64_t);
+  std::memcpy(&out[at], &n, sizeof n);
+}
+// The next part when all of its bytes are there: a Reader over it. Nothing when they are not
+// there yet (`wait`) or when the part is damaged (the loader has failed).
+std::optional<Reader> next_part(const char* data, size_t size, size_t available, size_t& pos,
+                                 const char* payload, bool& wait, std::string& damage) {
+  wait = false;
+  if (size - pos < sizeof(uint64_t)) {
+    damage = "truncated: a part's length is cut at byte " + std::to_string(data + pos - payload);
+    return std::nullopt;
+  }
+  if (available - pos < sizeof(uint64_t)) return wait = true, std::nullopt;
+  uint64_t n = 0;
+  std::memcpy(&n, data + pos, sizeof n);
+  if (n > size - pos - sizeof n) {
+    damage = "a part of " + std::to_string(n) + " bytes overruns the data (" + std::to_string(size - pos - sizeof n) +
+             " bytes left) at byte " + std::to_string(data + pos - payload);
+    return std::nullopt;
+  }
+  if (n > available - pos - sizeof n) return wait = true, std::nullopt;
+  const char* at = data + pos + sizeof n;
+  pos += sizeof n + static_cast<size_t>(n);
+  return Reader(payload, at, at + n);
+}
+
+}  // namespace
 
 std::string snapshot_write(const State& s) {
   std::string out;
@@ -718,45 +773,144 @@ void snapshot_write(const State& s, std::string& out) {
   uint64_t payload = 0;  // filled in below
   w(version, fingerprint, payload);
   const size_t payload_at = out.size();
-  fields(w, const_cast<State&>(s));  // the Writer only reads (see the archives)
+  State& st = const_cast<State&>(s);  // the Writer only reads (see the archives)
+  write_part(out, [&](Writer& p) {
+    part_before_tickets(p, st);
+    p.count(st.tickets.size());
+  });
+  // newest first: what the inbox shows first (newest at the top) arrives first
+  for (size_t end = st.tickets.size(); end > 0;) {
+    const size_t begin = end > kSliceTickets ? end - kSliceTickets : 0;
+    write_part(out, [&](Writer& p) {
+      p.count(end - begin);
+      for (size_t i = end; i-- > begin;) p.io(st.tickets[i]);
+    });
+    end = begin;
+  }
+  for (int k = 0; k < kPartsAfterTickets; ++k) write_part(out, [&](Writer& p) { part_after_tickets(p, st, k); });
   payload = out.size() - payload_at;
   std::memcpy(&out[payload_at - sizeof payload], &payload, sizeof payload);
 }
 
-bool snapshot_read(const char* data, size_t size, State& out, std::string& err) {
-  out = State();
-  auto refuse = [&](const std::string& why) {
-    out = State();
-    err = "snapshot: " + why;
-    return false;
-  };
-  if (size == 0 || !data) return refuse("empty");
-  if (size < sizeof kMagic || std::memcmp(data, kMagic, sizeof kMagic) != 0) return refuse("not a snapshot (bad magic)");
-  Reader header(data + sizeof kMagic, data + size);
-  uint32_t version = 0;
-  std::string fingerprint;
-  uint64_t payload = 0;
-  header(version, fingerprint, payload);
-  if (!header.ok()) return refuse("truncated header (" + header.error() + ")");
-  if (version != kFormatVersion)
-    return refuse("format version " + std::to_string(version) + ", this build reads version " +
-                  std::to_string(kFormatVersion));
-  if (fingerprint != snapshot_fingerprint()) {
-    std::string theirs = fingerprint.substr(0, 16);  // damaged bytes must not break the line
-    for (char& c : theirs)
-      if (c < 0x20 || c > 0x7e) c = '?';
-    return refuse("written by another build of the core (fingerprint " + theirs + "…, this build " +
-                  std::string(snapshot_fingerprint()).substr(0, 16) + "…)");
+void SnapshotLoader::start(State& into, const char* data, size_t size) {
+  *this = SnapshotLoader();
+  state_ = &into;
+  *state_ = State();
+  data_ = data;
+  size_ = size;
+}
+
+SnapshotLoader::Step SnapshotLoader::refuse(const std::string& why) {
+  if (state_) *state_ = State();
+  err_ = "snapshot: " + why;
+  stage_ = Stage::failed;
+  return Step::failed;
+}
+
+SnapshotLoader::Step SnapshotLoader::step(size_t available, size_t max_tickets) {
+  if (stage_ == Stage::done) return Step::done;
+  if (stage_ == Stage::failed || !state_) return Step::failed;
+  State& s = *state_;
+  available = std::min(available, size_);
+  if (stage_ == Stage::header) {
+    if (size_ == 0 || !data_) return refuse("empty");
+    if (available < sizeof kMagic && available < size_) return Step::wait;
+    if (size_ < sizeof kMagic || std::memcmp(data_, kMagic, sizeof kMagic) != 0) return refuse("not a snapshot (bad magic)");
+    Reader header(data_ + sizeof kMagic, data_ + available);
+    uint32_t version = 0;
+    std::string fingerprint;
+    uint64_t payload = 0;
+    header(version, fingerprint, payload);
+    if (!header.ok() && available < size_) return Step::wait;  // the rest of the header is on its way
+    if (!header.ok()) return refuse("truncated header (" + header.error() + ")");
+    if (version != kFormatVersion)
+      return refuse("format version " + std::to_string(version) + ", this build reads version " +
+                    std::to_string(kFormatVersion));
+    if (fingerprint != snapshot_fingerprint()) {
+      std::string theirs = fingerprint.substr(0, 16);  // damaged bytes must not break the line
+      for (char& c : theirs)
+        if (c < 0x20 || c > 0x7e) c = '?';
+      return refuse("written by another build of the core (fingerprint " + theirs + "…, this build " +
+                    std::string(snapshot_fingerprint()).substr(0, 16) + "…)");
+    }
+    pos_ = static_cast<size_t>(header.position() - data_);
+    const size_t left = size_ - pos_;
+    if (payload != left)
+      return refuse(payload > left ? "truncated: " + std::to_string(left) + " of " + std::to_string(payload) +
+                                         " bytes of data"
+                                   : std::to_string(left - payload) + " bytes after the end");
+    payload_ = data_ + pos_;
+    stage_ = Stage::before_tickets;
   }
-  if (payload != header.left())
-    return refuse(payload > header.left() ? "truncated: " + std::to_string(header.left()) + " of " +
-                                                std::to_string(payload) + " bytes of data"
-                                          : std::to_string(header.left() - payload) + " bytes after the end");
-  Reader r(header.position(), data + size);
-  fields(r, out);
-  if (r.ok() && r.left() != 0) r.fail("unread bytes after the State");
-  if (!r.ok()) return refuse(r.error());
-  return true;
+  bool wait = false;
+  std::string damage;
+  auto part = [&]() { return next_part(data_, size_, available, pos_, payload_, wait, damage); };
+  // A part read whole: damaged, or bytes left unread in it, fails the loader.
+  auto finish = [&](Reader& r) {
+    if (r.ok() && r.left() != 0) r.fail("unread bytes in a part");
+    return r.ok();
+  };
+  if (stage_ == Stage::before_tickets) {
+    auto r = part();
+    if (!r) return wait ? Step::wait : refuse(damage);
+    part_before_tickets(*r, s);
+    const uint64_t n = r->count();
+    if (!finish(*r)) return refuse(r->error());
+    if (n > (size_ - pos_) / min_size<Ticket>()) return refuse("a count of " + std::to_string(n) + " tickets overruns the data at byte " + std::to_string(pos_ - (payload_ - data_)));
+    tickets_total_ = static_cast<size_t>(n);
+    s.tickets.reserve(tickets_total_);  // no move of the tickets shown while the others arrive
+    s.ticket_index.reserve(tickets_total_);
+    revision_ = s.revision;
+    s.revision = kArrivingRevision;  // views cache on it: every slice is a change
+    stage_ = Stage::tickets;
+  }
+  size_t budget = max_tickets;
+  while (stage_ == Stage::tickets) {
+    if (s.tickets.size() == tickets_total_) {
+      stage_ = Stage::after_tickets;
+      break;
+    }
+    if (budget == 0) return Step::more;
+    auto r = part();
+    if (!r) return wait ? Step::wait : refuse(damage);
+    const uint64_t k = r->count();
+    if (k == 0 || k > tickets_total_ - s.tickets.size()) return refuse("a slice of " + std::to_string(k) + " tickets does not fit their count at byte " + std::to_string(pos_ - (payload_ - data_)));
+    for (uint64_t i = 0; i < k && r->ok(); ++i) {
+      s.tickets.emplace_back();
+      r->io(s.tickets.back());
+      if (r->ok() && !s.ticket_index.emplace(s.tickets.back().id, s.tickets.size() - 1).second)
+        r->fail("two records with one id");
+    }
+    if (!finish(*r)) return refuse(r->error());
+    ++s.revision;
+    budget -= std::min<size_t>(budget, static_cast<size_t>(k));
+  }
+  // The parts after the tickets, one a step when the caller spreads the work.
+  while (stage_ == Stage::after_tickets) {
+    if (budget == 0) return Step::more;
+    auto r = part();
+    if (!r) return wait ? Step::wait : refuse(damage);
+    part_after_tickets(*r, s, after_);
+    if (!finish(*r)) return refuse(r->error());
+    if (++after_ == kPartsAfterTickets) stage_ = Stage::finish;
+    if (max_tickets != SIZE_MAX) budget = 0;
+  }
+  if (pos_ != size_) return refuse("unread bytes after the State");
+  // The tickets arrived newest first: back into creation order, and their index with them.
+  std::reverse(s.tickets.begin(), s.tickets.end());
+  const size_t last = s.tickets.size() - 1;
+  for (auto& [id, at] : s.ticket_index) at = last - at;
+  s.revision = revision_;
+  stage_ = Stage::done;
+  return Step::done;
+}
+
+bool snapshot_read(const char* data, size_t size, State& out, std::string& err) {
+  SnapshotLoader loader;
+  loader.start(out, data, size);
+  const bool ok = loader.step(size, SIZE_MAX) == SnapshotLoader::Step::done;
+  if (!ok) err = loader.error();
+  return ok;
 }
 
 }  // namespace edudesk

@@ -213,7 +213,7 @@ void DeskUi::draw(Millis now) {
     ImGui::End();
     return;
   }
-  if (phase_ != Phase::ready) {
+  if (phase_ != Phase::ready && phase_ != Phase::arriving) {
     ImGui::Dummy(ImVec2(0, 40));
     const char* key = phase_ == Phase::starting ? "phase.starting" : "phase.storage_failed";
     ImGui::TextWrapped("%s", tr(key));
@@ -222,16 +222,29 @@ void DeskUi::draw(Millis now) {
     return;
   }
   draw_status_line(now);
-  run_sla_rule(now);
+  if (phase_ == Phase::ready) run_sla_rule(now);  // its escalations are decided on the whole State
   handle_shortcuts(now);
   draw_view_switch(now);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   one_column_ = avail.x < 700;
+  // While the stored desk arrives, only the inbox and the tickets are shown: the other views are
+  // built on what comes after the tickets (refunds, survey sends and responses, tasks) or on all
+  // of it (the dashboard, the incidents' passes over every ticket), so they wait for the whole.
+  const bool whole = phase_ == Phase::ready;
+  auto wait_for_whole = [&]() {
+    ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
+    ImGui::TextWrapped("%s", tr("phase.arriving_view"));
+  };
   if (view_ == View::dashboard && (selected_.empty() || !desk_.state().ticket(selected_))) {
-    draw_dashboard(now, avail.x, avail.y);  // the whole width: a ticket opened from it leaves it
+    if (whole) draw_dashboard(now, avail.x, avail.y);  // the whole width: a ticket opened from it leaves it
+    else wait_for_whole();
   } else {
   auto draw_list = [&](float w, float h) {
-    if (view_ == View::refunds) draw_refunds(now, w, h);
+    if (!whole && view_ != View::tickets) {
+      ImGui::BeginChild("##arriving", ImVec2(w, h));
+      wait_for_whole();
+      ImGui::EndChild();
+    } else if (view_ == View::refunds) draw_refunds(now, w, h);
     else if (view_ == View::surveys) draw_surveys(now, w, h);
     else if (view_ == View::tasks) draw_tasks(now, w, h);
     else if (view_ == View::incidents) draw_incidents(now, w, h);
@@ -322,8 +335,9 @@ void DeskUi::draw_view_switch(Millis now) {
     refunds_awaiting_me_ = waiting > 0;
   }
   if (view_tab(lbl("view.surveys", "view_surveys"), view_ == View::surveys, false)) view_ = View::surveys;
-  // My open tasks due by now, on the tab; incidents with the open ones and suggestions.
-  refresh_workday(now);
+  // My open tasks due by now, on the tab; incidents with the open ones and suggestions. (Not
+  // while the stored desk arrives: a pass over every ticket each slice, and its positions move.)
+  if (phase_ == Phase::ready) refresh_workday(now);
   const int due = workday_.my_tasks;
   std::string tasks = std::string(tr("view.tasks")) + (due ? " (" + std::to_string(due) + ")" : "") + "###view_tasks";
   if (view_tab(tasks, view_ == View::tasks, false)) view_ = View::tasks;
@@ -409,6 +423,12 @@ void DeskUi::draw_top_bar(Millis now) {
 }
 
 void DeskUi::draw_status_line(Millis now) {
+  if (phase_ == Phase::arriving) {
+    // The newest tickets are shown while the rest of the stored desk loads: said on every screen.
+    ImGui::PushStyleColor(ImGuiCol_Text, ink(0.10f, 0.40f, 0.80f, 1));
+    ImGui::TextWrapped(tr("phase.arriving"), phase_message_.c_str());
+    ImGui::PopStyleColor();
+  }
   if (practice_) {
     // On every screen: this is a sandbox, nothing leaves this browser.
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.93f, 0.90f, 1.0f, 1));

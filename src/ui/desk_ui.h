@@ -24,7 +24,9 @@ struct ImFont;
 
 namespace edudesk::ui {
 
-enum class Phase { starting, ready, storage_failed };
+// starting: the loading screen; arriving: the stored desk is drawn while the rest of it loads
+// (Desk::loading: nothing can be changed yet); ready: everything is in.
+enum class Phase { starting, arriving, ready, storage_failed };
 
 class DeskUi {
  public:
@@ -214,6 +216,7 @@ class DeskUi {
   TicketSort sort_;
   std::vector<const Ticket*> rows_;
   int64_t rows_revision_ = -1;
+  Millis rows_at_ = 0;  // when the rows were listed (while a snapshot arrives: at most 4 times a second)
   bool rows_dirty_ = true;
   std::string selected_;
   std::string route_;          // the route last told to or taken from the address bar

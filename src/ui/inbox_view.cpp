@@ -37,6 +37,11 @@ void DeskUi::refresh_rows(Millis now) {
   // the SLA queue and order change with the clock too: at most once a minute
   bool clocked = filter_.queue == Queue::breaching || sort_.key == SortKey::due;
   if (!rows_dirty_ && rows_revision_ == desk_.state().revision && !(clocked && now - filter_.now > 60 * 1000)) return;
+  // A snapshot arriving changes the State every slice; sorting up to 100,000 tickets each time
+  // would take the frames' time from it. (Its tickets never move meanwhile: their vector is
+  // reserved whole.)
+  if (!rows_dirty_ && desk_.restoring() && rows_revision_ >= 0 && now - rows_at_ < 250) return;
+  rows_at_ = now;
   const State& s = desk_.state();
   // Chinese text search through the bigram index once it has caught up (a first build of
   // a large desk takes a few frames); until then the plain scan.
@@ -59,7 +64,8 @@ void DeskUi::refresh_rows(Millis now) {
 void DeskUi::draw_inbox(Millis now, float width, float height) {
   // Keep the search index in step: a slice per frame, more frames while it is behind.
   const State& st = desk_.state();
-  if (indexed_revision_ != st.revision || search_index_.indexing()) {
+  // (not while the stored desk arrives: its tickets take their places only at the end)
+  if (phase_ == Phase::ready && (indexed_revision_ != st.revision || search_index_.indexing())) {
     search_index_.update_step(st, 400);
     if (!search_index_.indexing()) {
       indexed_revision_ = st.revision;

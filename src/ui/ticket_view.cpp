@@ -187,16 +187,20 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   ImGuiTabItemFlags refund_flags = open_refund_tab_ ? ImGuiTabItemFlags_SetSelected : 0;
   open_refund_tab_ = false;
   bool refunds = begin_tab_item(refunds_tab, refund_flags);
+  // (refunds, survey sends and responses arrive after the tickets: DeskUi::draw)
+  const bool whole = phase_ == Phase::ready;
   if (refunds) {
     ImGui::BeginChild("##refund_tab", ImVec2(0, 0), false);
-    draw_refund_panel(*t, now);
+    if (whole) draw_refund_panel(*t, now);
+    else ImGui::TextWrapped("%s", tr("phase.arriving_view"));
     ImGui::EndChild();
     ImGui::EndTabItem();
   }
   bool surveys = begin_tab_item(lbl("ticket.tab_surveys", "tab_surveys"));
   if (surveys) {
     ImGui::BeginChild("##survey_tab", ImVec2(0, 0), false);
-    draw_ticket_surveys(*t, now);
+    if (whole) draw_ticket_surveys(*t, now);
+    else ImGui::TextWrapped("%s", tr("phase.arriving_view"));
     ImGui::EndChild();
     ImGui::EndTabItem();
   }

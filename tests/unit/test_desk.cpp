@@ -203,6 +203,74 @@ TEST_CASE("a desk restored from a snapshot and the newer Ops equals one that rep
   CHECK(mine[4].hlc < fast.state().tickets.at(0).timeline.back().hlc);
 }
 
+TEST_CASE("a desk restored in steps while the bytes arrive shows the State and decides nothing until it is whole") {
+  Fixture f;
+  Submitted t = f.desk.submit(new_ticket_cmd(), kT0);
+  REQUIRE(t.ok);
+  REQUIRE(f.desk.submit({{"type", "ticket.reply"}, {"ticket_id", t.result["ticket_id"]}, {"text", "好的"}}, kT0 + 1).ok);
+  f.store.complete_all();
+  const std::string snap = f.desk.make_snapshot();
+  REQUIRE_FALSE(snap.empty());
+
+  ManualStore s;
+  Desk d(s, "d-");
+  d.sign_in(f.desk.actor());
+  CHECK(d.showable());
+  CHECK_FALSE(d.loading());
+  d.restore_snapshot_begin(snap.data(), snap.size());
+  CHECK(d.restoring());
+  CHECK(d.loading());
+  std::string err;
+  size_t available = 0;
+  bool seen_showable = false;
+  Desk::RestoreStep st = Desk::RestoreStep::more;
+  int waits = 0;
+  while (st == Desk::RestoreStep::more || st == Desk::RestoreStep::wait) {
+    REQUIRE(available < snap.size() + 64);
+    available += 64;  // 64 bytes at a time: every part waits for its bytes at least once
+    st = d.restore_snapshot_step(available, 1, err);
+    waits += st == Desk::RestoreStep::wait;
+    if (st == Desk::RestoreStep::done || st == Desk::RestoreStep::failed) break;
+    if (d.showable()) {
+      seen_showable = true;
+      CHECK(d.restore_progress() <= 1.0);
+    } else {
+      CHECK(d.state().tickets.empty());
+    }
+    // nothing is decided on part of the State
+    Submitted refused = d.submit(new_ticket_cmd(), kT0 + 5);
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.error.code == "loading");
+  }
+  REQUIRE(st == Desk::RestoreStep::done);
+  CHECK(waits > 10);
+  CHECK(seen_showable);
+  CHECK_FALSE(d.restoring());
+  CHECK(d.restore_progress() == 1.0);
+  CHECK(state_image(d.state()) == state_image(f.desk.state()));
+  CHECK(d.state().revision == f.desk.state().revision);
+  CHECK(d.loading());  // until the newer Ops are in
+  CHECK(d.submit(new_ticket_cmd(), kT0 + 5).error.code == "loading");
+  d.load_begin(Restored{});
+  d.load_end();
+  CHECK_FALSE(d.loading());
+  Submitted ok = d.submit(new_ticket_cmd(), kT0 + 5);
+  CHECK(ok.ok);
+  CHECK(d.state().tickets.size() == 2);
+
+  // bytes that stop coming halfway: the restore is called off and the State is empty again
+  ManualStore s2;
+  Desk e(s2, "e-");
+  e.restore_snapshot_begin(snap.data(), snap.size());
+  CHECK(e.restore_snapshot_step(snap.size() - 10, SIZE_MAX, err) == Desk::RestoreStep::wait);
+  CHECK(e.showable());
+  CHECK_FALSE(e.state().tickets.empty());
+  e.restore_snapshot_cancel("read failed");
+  CHECK_FALSE(e.restoring());
+  CHECK(e.state().tickets.empty());
+  CHECK(e.state().revision == 0);
+}
+
 TEST_CASE("a damaged snapshot is refused and leaves the desk as it was") {
   Fixture f;
   REQUIRE(f.desk.submit(new_ticket_cmd(), kT0).ok);

@@ -273,7 +273,14 @@ TEST_CASE("a damaged snapshot is refused and leaves a default State", "[snapshot
 
   // huge counts and lengths never reserve what the bytes cannot hold
   const std::string head = good.substr(0, header);
-  auto with_payload = [&](const std::string& payload) { return cut_consistently(head + payload, header + payload.size()); };
+  // the payload's first part (its 8-byte length, then its bytes: agents first)
+  auto with_payload = [&](const std::string& part) {
+    std::string payload(8, '\0');
+    const uint64_t n = part.size();
+    std::memcpy(&payload[0], &n, 8);
+    payload += part;
+    return cut_consistently(head + payload, header + payload.size());
+  };
   refused(with_payload(std::string(9, '\xff') + '\x01'), "overruns the data");  // 2^63 agents
   refused(with_payload(std::string(10, '\xff') + '\x01'), "malformed length");
   refused(with_payload("\x01\xff\xff\xff\xff\x0f"), "a string of 4294967295 bytes overruns");  // one agent, a 4 GB id
@@ -294,4 +301,76 @@ TEST_CASE("a damaged snapshot is refused and leaves a default State", "[snapshot
       CHECK(out.applied_ops.empty());
     }
   }
+}
+
+TEST_CASE("a snapshot read while its bytes arrive shows the newest tickets first, then is the whole State", "[snapshot]") {
+  DemoOptions o;
+  o.end = 1795000000000LL;
+  o.tickets = 2500;  // three slices of tickets
+  const State a = replayed(demo_ops(o));
+  REQUIRE(a.tickets.size() >= 2500);
+  const std::string bytes = snapshot_write(a);
+
+  State b = replayed({demo().begin(), demo().begin() + 20});  // something to be replaced
+  SnapshotLoader loader;
+  loader.start(b, bytes.data(), bytes.size());
+  CHECK(b.tickets.empty());
+  CHECK_FALSE(loader.showable());
+  // the bytes come in pieces of 64 KB; each step reads what they allow, 200 tickets' worth
+  size_t available = 0, steps = 0, shown_at = 0;
+  std::vector<int64_t> revisions;
+  SnapshotLoader::Step st = SnapshotLoader::Step::more;
+  while (st == SnapshotLoader::Step::more || st == SnapshotLoader::Step::wait) {
+    REQUIRE(++steps < 10000);
+    available = std::min(bytes.size(), available + 65536);
+    st = loader.step(available, 200);
+    if (st == SnapshotLoader::Step::done || st == SnapshotLoader::Step::failed || !loader.showable()) continue;
+    if (!shown_at) shown_at = available;
+    revisions.push_back(b.revision);
+    CHECK(b.revision >= SnapshotLoader::kArrivingRevision);
+    CHECK(loader.tickets_total() == a.tickets.size());
+    // what is there is the newest tickets, each findable by its id, and everything small
+    const size_t n = b.tickets.size();
+    REQUIRE(n == loader.tickets_read());
+    REQUIRE(n <= a.tickets.size());
+    for (size_t i = 0; i < n; i += 97) {
+      const Ticket& t = a.tickets[a.tickets.size() - 1 - i];
+      REQUIRE(b.ticket(t.id) != nullptr);
+      CHECK(b.ticket(t.id)->number == t.number);
+      CHECK(b.ticket(t.id)->timeline.size() == t.timeline.size());
+    }
+    CHECK(b.customers.size() == a.customers.size());  // the inbox's names
+    CHECK(b.customer(a.customers.back().id) != nullptr);
+    CHECK(b.incidents.size() == a.incidents.size());
+    CHECK(b.sla_policy.name == a.sla_policy.name);
+  }
+  REQUIRE(st == SnapshotLoader::Step::done);
+  // shown long before the last byte: the part before the tickets is small
+  CHECK(shown_at < bytes.size() / 4);
+  CHECK(std::adjacent_find(revisions.begin(), revisions.end(), std::greater<int64_t>()) == revisions.end());
+  CHECK(revisions.front() < revisions.back());  // every slice is a change the views see
+  CHECK(state_image(b) == state_image(a));
+  same_bookkeeping(a, b);
+  CHECK(snapshot_write(b) == bytes);
+
+  // cut in the middle (the header made to agree), found while the bytes arrive: the newest
+  // tickets were shown, then the loader fails and empties the State
+  const std::string cut = cut_consistently(bytes, bytes.size() * 6 / 10);
+  State c;
+  loader.start(c, cut.data(), cut.size());
+  available = 0;
+  bool shown = false;
+  st = SnapshotLoader::Step::more;
+  for (steps = 0; (st == SnapshotLoader::Step::more || st == SnapshotLoader::Step::wait) && steps < 10000; ++steps) {
+    available = std::min(cut.size(), available + 65536);
+    st = loader.step(available, 200);
+    shown = shown || (st != SnapshotLoader::Step::failed && loader.showable() && !c.tickets.empty());
+  }
+  CHECK(shown);
+  REQUIRE(st == SnapshotLoader::Step::failed);
+  CHECK(loader.error().find("overruns the data") != std::string::npos);
+  CHECK(c.tickets.empty());
+  CHECK(c.ticket_index.empty());
+  CHECK(c.revision == 0);
+  CHECK_FALSE(loader.showable());
 }

@@ -8,6 +8,7 @@ namespace edudesk::platform {
 namespace {
 std::function<void(OpenResult)> g_open_done;
 std::function<void(int64_t, int64_t)> g_open_progress;
+std::function<void()> g_open_showing;
 std::function<void(int64_t, bool, const std::string&)> g_result;
 Desk* g_load_desk = nullptr;
 OpenResult g_opening;  // between the header and the last page
@@ -79,13 +80,39 @@ EMSCRIPTEN_KEEPALIVE void edudesk_store_page(const char* payload, int last) {
   auto done = std::move(g_open_done);
   done(std::move(g_opening));
 }
-// The stored snapshot (js_open_store): 1 when the desk took its State, 0 to replay the whole log.
-EMSCRIPTEN_KEEPALIVE int edudesk_store_snapshot(const char* data, int size) {
-  if (!g_load_desk || size <= 0) return 0;
+// The stored snapshot (js_open_store), restored while its bytes stream into `data` (`size` in
+// all): begin, then a step each time more bytes are there or the last step had more to do.
+EMSCRIPTEN_KEEPALIVE void edudesk_snapshot_begin(const char* data, double size) {
+  if (g_load_desk) g_load_desk->restore_snapshot_begin(data, static_cast<size_t>(size));
+}
+// Reads what the first `available` bytes allow, about `max_tickets` tickets: 0 more to do (call
+// again after a frame), 3 waiting for bytes, 1 the desk took the State, 2 refused (replay the log).
+EMSCRIPTEN_KEEPALIVE int edudesk_snapshot_step(double available, int max_tickets) {
+  if (!g_load_desk || !g_load_desk->restoring()) return 2;
   std::string err;
-  if (g_load_desk->restore_snapshot(data, static_cast<size_t>(size), err)) return 1;
-  EM_ASM({ console.warn("edudesk: the stored snapshot is not used (" + UTF8ToString($0) + "); replaying the log"); }, err.c_str());
-  return 0;
+  const Desk::RestoreStep st =
+      g_load_desk->restore_snapshot_step(static_cast<size_t>(available), static_cast<size_t>(max_tickets), err);
+  if (st == Desk::RestoreStep::failed)
+    EM_ASM({ console.warn("edudesk: the stored snapshot is not used (" + UTF8ToString($0) + "); replaying the log"); }, err.c_str());
+  else if (g_load_desk->showable() && g_open_showing) {
+    static bool marked = false;  // the profile (bench/run.sh warmstart): when the first tickets were in
+    if (!marked && !g_load_desk->state().tickets.empty()) {
+      marked = true;
+      EM_ASM({ const p = Module.edudeskLoadProfile; if (p) p.at.first_tickets = Math.round(performance.now()); });
+    }
+    g_open_showing();  // the State can be drawn while the rest arrives
+  }
+  switch (st) {
+    case Desk::RestoreStep::more: return 0;
+    case Desk::RestoreStep::wait: return 3;
+    case Desk::RestoreStep::done: return 1;
+    case Desk::RestoreStep::failed: return 2;
+  }
+  return 2;
+}
+// The snapshot's bytes stopped coming (a read error): the State it brought so far is dropped.
+EMSCRIPTEN_KEEPALIVE void edudesk_snapshot_cancel() {
+  if (g_load_desk) g_load_desk->restore_snapshot_cancel("the snapshot's bytes could not be read");
 }
 // After a restored snapshot: which of these outbox and refused Op ids (a JSON array) the snapshot
 // does not hold itself, as a JSON array (js_open_store looks those up by id).
@@ -191,40 +218,84 @@ EM_JS(void, js_open_store, (int page_size), {
         let fromKey = minKey;
         const usable = info && snap && (snap.bytes instanceof Blob || snap.bytes instanceof ArrayBuffer) &&
                        info.key <= maxKey && info.count <= out.total;
-        // The snapshot's bytes, into the heap ({p: where, n: size}; null when unreadable). A Blob is streamed
-        // there piece by piece: no second copy of 300 MB in JS memory, whose first touch alone
-        // costs Chromium a second or more at 100,000 tickets.
-        const bytesOf = () => {
-          if (!usable) return Promise.resolve(null);
+        // The snapshot streams into the heap piece by piece (no second copy of 300 MB in JS memory,
+        // whose first touch alone costs Chromium a second or more at 100,000 tickets), and the desk
+        // reads it as it comes: what the inbox needs, then the tickets newest first, shown at once
+        // (Desk::showable) while the rest arrives; frames are drawn and input is taken meanwhile.
+        const tr = performance.now();
+        const restore = () => new Promise((resolve) => {
+          if (!usable) return resolve(false);
           const src = snap.bytes, n = src instanceof Blob ? src.size : src.byteLength, p = _malloc(n);
-          if (!p) return Promise.resolve(null);
-          const failed = () => { _free(p); return null; };
+          snap = null;
+          if (!p) return resolve(false);
+          Module._edudesk_snapshot_begin(p, n);
+          let off = 0, over = false, ts = 0;
+          const end = (ok) => {
+            if (over) return;
+            over = true;
+            _free(p);
+            mark("restored");
+            prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: (ts || performance.now()) - tr,
+                              restore_ms: performance.now() - tr };
+            resolve(ok);
+          };
+          // Everything runs in animation frames, just before the desk draws: each frame copies the
+          // pieces read so far into the heap (about 5 ms) and steps the restore (to about 14 ms). A
+          // browser kept busy by the stream's pieces and by steps queued as tasks drew no frame for
+          // seconds. The stream is read ahead at most 8 MB, so 300 MB are never held in JS at once.
+          // (A hidden tab gets no animation frames: there the work goes on as tasks.)
+          const pieces = [];
+          let held = 0, reading = false, ended = false, queued = false, reader = null;
+          const later = () => {
+            if (queued || over) return;
+            queued = true;
+            const go = () => { queued = false; tick(); };
+            if (document.hidden) setTimeout(go, 0); else requestAnimationFrame(go);
+          };
+          const broken = () => {
+            if (over) return;
+            if (reader) reader.cancel().catch(() => {});
+            Module._edudesk_snapshot_cancel();
+            end(false);
+          };
+          const readAhead = () => {
+            if (!reader || reading || ended || over || held >= (8 << 20)) return;
+            reading = true;
+            reader.read().then((x) => {
+              reading = false;
+              if (over) return;
+              if (x.done) ended = true;
+              else { pieces.push(x.value); held += x.value.length; readAhead(); }
+              later();
+            }, broken);
+          };
+          const tick = () => {
+            if (over) return;
+            const t = performance.now();
+            while (pieces.length && performance.now() - t < 5) {
+              const bytes = pieces.shift();
+              held -= bytes.length;
+              if (bytes.length > n - off) return broken();
+              HEAPU8.set(bytes, p + off);  // HEAPU8 read anew: the heap may have grown meanwhile
+              off += bytes.length;
+              if (off === n) { ts = performance.now(); mark("bytes"); }
+            }
+            if (ended && !pieces.length && off !== n) return broken();
+            readAhead();
+            let r;
+            do { r = Module._edudesk_snapshot_step(off, 256); } while (r === 0 && performance.now() - t < 14);
+            if (r === 1 || r === 2) return end(r === 1);
+            if (r === 0 || pieces.length) later();
+            // else waiting for bytes: the next piece asks for a frame
+          };
           if (!(src instanceof Blob) || !src.stream) {
             const buf = src instanceof Blob ? src.arrayBuffer() : Promise.resolve(src);
-            return buf.then((b) => { HEAPU8.set(new Uint8Array(b), p); return { p: p, n: n }; }, failed);
+            return buf.then((b) => { pieces.push(new Uint8Array(b)); ended = true; later(); }, broken);
           }
-          const reader = src.stream().getReader();
-          let off = 0;
-          const pump = () => reader.read().then(({ done, value }) => {
-            if (done) return off === n ? { p: p, n: n } : failed();
-            if (value.length > n - off) { reader.cancel(); return failed(); }
-            HEAPU8.set(value, p + off);  // HEAPU8 read anew: the heap may have grown meanwhile
-            off += value.length;
-            return pump();
-          });
-          return pump().catch(failed);
-        };
-        const tr = performance.now();
-        const used = () => bytesOf().then((got) => new Promise((resolve) => {
-          snap = null;
-          if (!got) return resolve(false);
-          const ts = performance.now();
-          mark("bytes");
-          const p = got.p, n = got.n;  // (no shorthand or destructuring: 3.1.6's minifier renames locals under them)
-          const ok = Module._edudesk_store_snapshot(p, n) === 1;
-          _free(p);
-          mark("restored");
-          prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: ts - tr, restore_ms: performance.now() - ts };
+          reader = src.stream().getReader();
+          readAhead();
+        });
+        const used = () => restore().then((ok) => new Promise((resolve) => {
           if (!ok) return resolve(false);
           fromKey = info.key + 1;
           // The outbox and refused Ops: the snapshot holds those it covers; any other the store lists
@@ -409,9 +480,11 @@ void IndexedDbStore::settle(const std::vector<std::string>& acknowledged, const 
   tell_peers(m);
 }
 
-void open_store(Desk& desk, std::function<void(int64_t, int64_t)> progress, std::function<void(OpenResult)> done) {
+void open_store(Desk& desk, std::function<void(int64_t, int64_t)> progress, std::function<void()> showing,
+                std::function<void(OpenResult)> done) {
   g_load_desk = &desk;
   g_open_progress = std::move(progress);
+  g_open_showing = std::move(showing);
   g_open_done = std::move(done);
   js_open_store(4000);
 }

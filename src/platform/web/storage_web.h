@@ -36,8 +36,10 @@ struct OpenResult {
 // Opens the database and streams the op log into `desk` (load_begin, load_op, load_end) a
 // page at a time, from the browser's event loop so frames are drawn in between: `progress`
 // (Ops applied, Ops in all) after each page but the last, `done` once everything is applied.
+// A stored snapshot is restored first, in steps while its bytes arrive: `showing` after each
+// step once the desk's State can be drawn (Desk::showable; the desk is loading() until done).
 void open_store(Desk& desk, std::function<void(int64_t applied, int64_t total)> progress,
-                std::function<void(OpenResult)> done);
+                std::function<void()> showing, std::function<void(OpenResult)> done);
 // Writes a snapshot of the desk's State next to the log when the store agrees with the desk
 // (same count of Ops, nothing in flight); the next start restores it and replays only the
 // newer Ops. Asynchronous; Module.edudeskSnapshotLast tells what happened.
