@@ -175,8 +175,8 @@ class Desk {
   bool loading_ = false;
   struct Restoring {
     const char* data = nullptr;
-    size_t size = 0, state_at = 0;
-    bool state_started = false;
+    size_t size = 0, state_at = 0, ops_at = 0, ops_size = 0;  // where the State and the waiting Ops are
+    bool state_started = false, state_done = false;
     int64_t stored_ops = 0, clock_ms = 0, clock_counter = 0;  // from the desk's header
     SnapshotLoader loader;
   };

@@ -159,6 +159,22 @@ try {
   const snap2 = await snapshotCoveringAll(page, 'a new snapshot after the replay');
   check(snap2.covers === after.stored_ops, 'a new snapshot replaces the damaged one', JSON.stringify(snap2));
 
+  // ---- 5b. a snapshot the store's head disowns (it claims a key past the store's last): its
+  // bytes start streaming before the head is read, so the restore is called off and the log replayed ----
+  const disowned = await storage(page, true);
+  await page.evaluate(() => new Promise((res, rej) => {
+    const tx = Module.edudeskDb.transaction('snapshot', 'readwrite');
+    const st = tx.objectStore('snapshot');
+    st.get('info').onsuccess = (e) => st.put(Object.assign({}, e.target.result, { key: 1e9 }));
+    tx.oncomplete = res; tx.onabort = () => rej(tx.error);
+  }));
+  await load(page, '?sla_rule=off&snapshot_every=1');
+  prof = await profile(page);
+  after = await storage(page, true);
+  check(prof.snapshot?.used === false && prof.pages > 0, 'a snapshot the head disowns is called off and the log replayed', JSON.stringify(prof.snapshot));
+  check(same(after.image, disowned.image) && after.stored_ops === disowned.stored_ops, 'the replayed State equals the one before, nothing of the called-off snapshot in it');
+  const snap3 = await snapshotCoveringAll(page, 'a new snapshot after the one called off');
+
   // ---- 6. storage quota: the snapshot gives way, the agent's changes never do ----
   await page.evaluate(() => {
     window.__realPut = IDBObjectStore.prototype.put;
@@ -172,7 +188,7 @@ try {
   const refused = await until(async () => { const s = await lastSnapshot(page); return s && s.error && s; }, 'the snapshot refused', 30000);
   check(refused.error, `a snapshot the quota refuses (${refused.error}) changes nothing for the agent`);
   const st = await storage(page);
-  check(st.pending_ops === 0 && st.error === '' && st.snapshot_covers === snap2.covers, 'the reply is stored, no error shown, the old snapshot kept', JSON.stringify(st));
+  check(st.pending_ops === 0 && st.error === '' && st.snapshot_covers === snap3.covers, 'the reply is stored, no error shown, the old snapshot kept', JSON.stringify(st));
   await page.evaluate(() => { IDBObjectStore.prototype.put = window.__realPut; });
   // An Op the quota refuses: the snapshot is dropped to make room, the retry stores the Op.
   await page.evaluate(() => {

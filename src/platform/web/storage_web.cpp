@@ -95,9 +95,14 @@ EMSCRIPTEN_KEEPALIVE int edudesk_snapshot_step(double available, int max_tickets
   if (st == Desk::RestoreStep::failed)
     EM_ASM({ console.warn("edudesk: the stored snapshot is not used (" + UTF8ToString($0) + "); replaying the log"); }, err.c_str());
   else if (g_load_desk->showable() && g_open_showing) {
-    static bool marked = false;  // the profile (bench/run.sh warmstart): when the first tickets were in
-    if (!marked && !g_load_desk->state().tickets.empty()) {
-      marked = true;
+    // the profile (bench/run.sh warmstart): when the desk could be drawn, and with its first tickets
+    static bool showable = false, tickets = false;
+    if (!showable) {
+      showable = true;
+      EM_ASM({ const p = Module.edudeskLoadProfile; if (p) p.at.showable = Math.round(performance.now()); });
+    }
+    if (!tickets && !g_load_desk->state().tickets.empty()) {
+      tickets = true;
       EM_ASM({ const p = Module.edudeskLoadProfile; if (p) p.at.first_tickets = Math.round(performance.now()); });
     }
     g_open_showing();  // the State can be drawn while the rest arrives
@@ -189,44 +194,17 @@ EM_JS(void, js_open_store, (int page_size), {
         tx.oncomplete = () => resolve(ops);
         tx.onerror = tx.onabort = () => reject(tx);
       });
-      const head = db.transaction(["ops", "outbox", "rejected", "meta", "snapshot"], "readonly");
-      const out = {};
-      let minKey = 1, maxKey = 0, snap = null, info = null;  // keys run from the first kept to the last (a cleared store keeps counting)
-      head.objectStore("ops").openKeyCursor(null, "next").onsuccess = (e) => { const c = e.target.result; if (c) minKey = c.key; };
-      head.objectStore("ops").openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; if (c) maxKey = c.key; };
-      head.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
-      head.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
-      head.objectStore("meta").getAll().onsuccess = (e) => {
-        out.meta = {};
-        for (const r of e.target.result) out.meta[r.k] = r.v;
-      };
-      const snaps = head.objectStore("snapshot");
-      // How many Ops are stored: with a snapshot, its count and those after it (Ops are only ever
-      // appended, or all cleared with it). Counting 1.3 million keys would take a second.
-      snaps.get("info").onsuccess = (e) => {
-        info = e.target.result || null;
-        const trust = info && info.key <= maxKey;  // maxKey's cursor was asked first, so it has answered
-        head.objectStore("ops").count(trust ? IDBKeyRange.lowerBound(info.key, true) : null).onsuccess =
-          (ev) => { out.total = (trust ? info.count : 0) + ev.target.result; };
-      };
-      snaps.get("state").onsuccess = (e) => { snap = e.target.result || null; };
-      head.onerror = () => fail(head);
-      head.oncomplete = () => {
-        prof.head_ms = performance.now() - t0;  // counts, keys, outbox, refused, meta, the snapshot's handle
-        mark("head");
-        // The snapshot first: the desk takes its State (or refuses it: damaged, another build).
-        let fromKey = minKey;
-        const usable = info && snap && (snap.bytes instanceof Blob || snap.bytes instanceof ArrayBuffer) &&
-                       info.key <= maxKey && info.count <= out.total;
-        // The snapshot streams into the heap piece by piece (no second copy of 300 MB in JS memory,
-        // whose first touch alone costs Chromium a second or more at 100,000 tickets), and the desk
-        // reads it as it comes: what the inbox needs, then the tickets newest first, shown at once
-        // (Desk::showable) while the rest arrives; frames are drawn and input is taken meanwhile.
-        const tr = performance.now();
-        const restore = () => new Promise((resolve) => {
-          if (!usable) return resolve(false);
-          const src = snap.bytes, n = src instanceof Blob ? src.size : src.byteLength, p = _malloc(n);
-          snap = null;
+      // The snapshot streams into the heap piece by piece (no second copy of 300 MB in JS memory,
+      // whose first touch alone costs Chromium a second or more at 100,000 tickets), and the desk
+      // reads it as it comes: what the inbox needs, then the tickets newest first, shown at once
+      // (Desk::showable) while the rest arrives; frames are drawn and input is taken meanwhile.
+      // It starts beside the head (restoreFrom, below), so its last piece is held back until the
+      // head has said it may be used (allow); if not, it is called off (cancel) and the log replayed.
+      const restoreFrom = (si, rec) => {
+        const tr = performance.now(), self = { info: si };
+        let allowed = false, cancel = () => {}, kick = () => {};
+        self.done = new Promise((resolve) => {
+          const src = rec.bytes, n = src instanceof Blob ? src.size : src.byteLength, p = _malloc(n);
           if (!p) return resolve(false);
           Module._edudesk_snapshot_begin(p, n);
           let off = 0, over = false, ts = 0;
@@ -235,8 +213,8 @@ EM_JS(void, js_open_store, (int page_size), {
             over = true;
             _free(p);
             mark("restored");
-            prof.snapshot = { used: ok, bytes: n, covers: info.count, key: info.key, read_ms: (ts || performance.now()) - tr,
-                              restore_ms: performance.now() - tr };
+            prof.snapshot = { used: ok, bytes: n, covers: si.count, key: si.key, read_ms: (ts || performance.now()) - tr,
+                              restore_ms: performance.now() - tr, started_ms: Math.round(tr) };
             resolve(ok);
           };
           // Everything runs in animation frames, just before the desk draws: each frame copies the
@@ -265,7 +243,10 @@ EM_JS(void, js_open_store, (int page_size), {
               reading = false;
               if (over) return;
               if (x.done) ended = true;
-              else { pieces.push(x.value); held += x.value.length; readAhead(); }
+              else {
+                if (!prof.at.first_piece) mark("first_piece");
+                pieces.push(x.value); held += x.value.length; readAhead();
+              }
               later();
             }, broken);
           };
@@ -273,6 +254,7 @@ EM_JS(void, js_open_store, (int page_size), {
             if (over) return;
             const t = performance.now();
             while (pieces.length && performance.now() - t < 5) {
+              if (!allowed && off + pieces[0].length === n) break;  // the last piece waits for the head
               const bytes = pieces.shift();
               held -= bytes.length;
               if (bytes.length > n - off) return broken();
@@ -285,17 +267,70 @@ EM_JS(void, js_open_store, (int page_size), {
             let r;
             do { r = Module._edudesk_snapshot_step(off, 256); } while (r === 0 && performance.now() - t < 14);
             if (r === 1 || r === 2) return end(r === 1);
-            if (r === 0 || pieces.length) later();
-            // else waiting for bytes: the next piece asks for a frame
+            const held_back = !allowed && pieces.length && off + pieces[0].length === n;
+            if (r === 0 || (pieces.length && !held_back)) later();
+            // else waiting for bytes: the next piece asks for a frame (the last one: allow() does)
           };
           if (!(src instanceof Blob) || !src.stream) {
             const buf = src instanceof Blob ? src.arrayBuffer() : Promise.resolve(src);
+            cancel = broken;
+            kick = later;
             return buf.then((b) => { pieces.push(new Uint8Array(b)); ended = true; later(); }, broken);
           }
           reader = src.stream().getReader();
           readAhead();
+          cancel = broken;
+          kick = later;
         });
-        const used = () => restore().then((ok) => new Promise((resolve) => {
+        self.allow = () => { allowed = true; kick(); };
+        self.cancel = () => cancel();
+        return self;
+      };
+      // The snapshot's record in a transaction of its own, read beside the head: its bytes start
+      // streaming into the desk at once (the head takes 0.2 s at 1.3 million Ops).
+      let early = null;
+      const snapRead = new Promise((resolve) => {
+        let stx;
+        try { stx = db.transaction("snapshot", "readonly"); } catch (e) { return resolve(); }
+        const st = stx.objectStore("snapshot");
+        let si = null;
+        st.get("info").onsuccess = (e) => { si = e.target.result || null; };
+        st.get("state").onsuccess = (e) => {
+          const rec = e.target.result || null;
+          if (si && rec && (rec.bytes instanceof Blob || rec.bytes instanceof ArrayBuffer)) early = restoreFrom(si, rec);
+        };
+        stx.oncomplete = stx.onerror = stx.onabort = () => resolve();
+      });
+      const head = db.transaction(["ops", "outbox", "rejected", "meta", "snapshot"], "readonly");
+      const out = {};
+      let minKey = 1, maxKey = 0, info = null;  // keys run from the first kept to the last (a cleared store keeps counting)
+      head.objectStore("ops").openKeyCursor(null, "next").onsuccess = (e) => { const c = e.target.result; if (c) minKey = c.key; };
+      head.objectStore("ops").openKeyCursor(null, "prev").onsuccess = (e) => { const c = e.target.result; if (c) maxKey = c.key; };
+      head.objectStore("outbox").getAllKeys().onsuccess = (e) => { out.outbox = e.target.result; };
+      head.objectStore("rejected").getAll().onsuccess = (e) => { out.rejected = e.target.result; };
+      head.objectStore("meta").getAll().onsuccess = (e) => {
+        out.meta = {};
+        for (const r of e.target.result) out.meta[r.k] = r.v;
+      };
+      const snaps = head.objectStore("snapshot");
+      // How many Ops are stored: with a snapshot, its count and those after it (Ops are only ever
+      // appended, or all cleared with it). Counting 1.3 million keys would take a second.
+      snaps.get("info").onsuccess = (e) => {
+        info = e.target.result || null;
+        const trust = info && info.key <= maxKey;  // maxKey's cursor was asked first, so it has answered
+        head.objectStore("ops").count(trust ? IDBKeyRange.lowerBound(info.key, true) : null).onsuccess =
+          (ev) => { out.total = (trust ? info.count : 0) + ev.target.result; };
+      };
+      head.onerror = () => fail(head);
+      head.oncomplete = () => snapRead.then(() => {
+        prof.head_ms = performance.now() - t0;  // counts, keys, outbox, refused, meta (and the snapshot's record)
+        mark("head");
+        // The snapshot first: the desk takes its State (or refuses it: damaged, another build).
+        let fromKey = minKey;
+        const usable = !!(early && info && early.info.key === info.key && info.key <= maxKey && info.count <= out.total);
+        if (early && !usable) early.cancel();
+        if (usable) early.allow();
+        const used = () => (usable ? early.done : Promise.resolve(false)).then((ok) => new Promise((resolve) => {
           if (!ok) return resolve(false);
           fromKey = info.key + 1;
           // The outbox and refused Ops: the snapshot holds those it covers; any other the store lists
@@ -357,7 +392,7 @@ EM_JS(void, js_open_store, (int page_size), {
           };
           step();
         });
-      };
+      });
     };
   };
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
