@@ -32,8 +32,8 @@ const lines = [BEGIN, '## Warm start', '',
   (() => {
     const med = (f) => ms(median(r.runs.map((x) => { try { return f(x); } catch (e) { return null; } })));
     return `Where a reload's time goes (medians): the page and WASM up to asking for the store ${med((x) => x.profile.asked_at_ms)} ms;`
-      + ` opening IndexedDB ${med((x) => x.profile.open_ms)} ms; the head (counts, keys, outbox, refused, the snapshot's handle) ${med((x) => x.profile.head_ms)} ms;`
-      + ` the snapshot's bytes ${med((x) => x.profile.snapshot.read_ms)} ms; restoring the State ${med((x) => x.profile.snapshot.restore_ms)} ms;`
+      + ` opening IndexedDB ${med((x) => x.profile.open_ms)} ms; the head (counts, keys, outbox, refused, meta; the snapshot's record is read beside it) ${med((x) => x.profile.head_ms)} ms;`
+      + ` all of the snapshot's bytes in, from its start, ${med((x) => x.profile.snapshot.read_ms)} ms; restoring the State ${med((x) => x.profile.snapshot.restore_ms)} ms;`
       + ` the ${med((x) => x.profile.outbox_ops)} outbox Ops it covers, by id, ${med((x) => x.profile.outbox_ms)} ms;`
       + ` handing the head to the desk ${med((x) => x.profile.begin_ms)} ms; then the newer Ops.`
       + ' The snapshot is read while its bytes arrive (the restore time includes the bytes), its newest tickets first:'
