@@ -322,7 +322,7 @@ void DeskUi::draw_dashboard(Millis now, float width, float height) {
     ImGui::PushID(static_cast<int>(i));
     ImGui::BeginGroup();
     ImVec2 p = ImGui::GetCursorScreenPos();
-    const float h = ImGui::GetTextLineHeight() * 4.2f;
+    const float h = ImGui::GetTextLineHeight() * 4.25f + 12;  // the trend's line ends at 4 + 4.25 lines: 8 px below it
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(c.alarm ? ImVec4(1, 0.93f, 0.92f, 1) : ImVec4(0.97f, 0.98f, 1, 1)), 6);
     dl->AddRect(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_Border), 6);

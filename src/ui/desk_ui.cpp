@@ -374,7 +374,9 @@ void DeskUi::draw_top_bar(Millis now) {
     ImGui::TextDisabled("%s", tr("app.subtitle"));
   }
   if (title_end + right_w > ImGui::GetWindowWidth()) who.clear();  // a phone: the language switch is enough
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - combo_w - (who.empty() ? 0 : who_w) - 40));
+  // Beside the title when they fit; else (a phone with larger text) on the next line, whole.
+  if (title_end + 20 + combo_w <= ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x)
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - combo_w - (who.empty() ? 0 : who_w) - 40));
   if (!who.empty()) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(who.c_str());
@@ -515,7 +517,7 @@ void DeskUi::draw_sync_state(Millis now) {
     std::snprintf(buf, sizeof buf, tr("sync.storage"), storage_usage_ / 1048576.0, storage_quota_ / 1048576.0);
     text += std::string(" · ") + buf;
   }
-  ImGui::TextUnformatted(text.c_str());
+  ImGui::TextWrapped("%s", text.c_str());  // a phone with larger text: on two lines, not cut off
   // on the same line while they fit (a phone at 125 % text puts them on the next)
   const std::string sync_now = lbl("sync.now", "sync_now");
   same_line_if_fits(ImGui::CalcTextSize(sync_now.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);

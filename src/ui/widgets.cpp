@@ -75,6 +75,15 @@ bool g_high_contrast = false;
 void set_high_contrast_inks(bool on) { g_high_contrast = on; }
 ImVec4 ink(const ImVec4& c) {
   if (!g_high_contrast) return c;
+  // The views use a few dozen colours, each many times a frame: each is darkened once.
+  struct Inked {
+    float r = -1, g = -1, b = -1;
+    ImVec4 out;
+  };
+  static Inked cache[64];
+  static size_t next = 0;
+  for (const Inked& k : cache)
+    if (k.r == c.x && k.g == c.y && k.b == c.z) return k.out;
   // relative luminance (sRGB); contrast on white = 1.05 / (L + 0.05) >= 7 when L <= 0.1
   auto lin = [](float v) { return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f); };
   ImVec4 d = c;
@@ -86,6 +95,8 @@ ImVec4 ink(const ImVec4& c) {
     d.z *= 0.9f;
   }
   d.w = 1.0f;  // no faded text in high contrast
+  cache[next] = {c.x, c.y, c.z, d};
+  next = (next + 1) % (sizeof cache / sizeof cache[0]);
   return d;
 }
 ImVec4 ink(float r, float g, float b, float a) { return ink(ImVec4(r, g, b, a)); }
