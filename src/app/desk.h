@@ -178,6 +178,9 @@ class Desk {
     size_t size = 0, state_at = 0, ops_at = 0, ops_size = 0;  // where the State and the waiting Ops are
     bool state_started = false, state_done = false;
     int64_t stored_ops = 0, clock_ms = 0, clock_counter = 0;  // from the desk's header
+    size_t ops_pos = 0, ops_outbox = 0, ops_total = 0, ops_done = 0;  // the waiting Ops read so far
+    std::vector<Op> waiting;
+    std::vector<RejectedOp> refused;
     SnapshotLoader loader;
   };
   std::unique_ptr<Restoring> restore_;

@@ -271,6 +271,50 @@ TEST_CASE("a desk restored in steps while the bytes arrive shows the State and d
   CHECK(e.state().revision == 0);
 }
 
+TEST_CASE("a snapshot's many waiting Ops are read a few at a time, after the State, in their order") {
+  Fixture f;
+  Submitted t = f.desk.submit(new_ticket_cmd(), kT0);
+  REQUIRE(t.ok);
+  for (int i = 0; i < 150; ++i)  // made offline: all wait for the server
+    REQUIRE(f.desk.submit({{"type", "ticket.reply"}, {"ticket_id", t.result["ticket_id"]}, {"text", "回复 " + std::to_string(i)}},
+                          kT0 + 1 + i).ok);
+  f.store.complete_all();
+  REQUIRE(f.desk.sync().outbox().size() == 151);
+  const std::string snap = f.desk.make_snapshot();
+  ManualStore s;
+  Desk d(s, "d-");
+  d.restore_snapshot_begin(snap.data(), snap.size());
+  std::string err;
+  int steps_after_state = 0;
+  Desk::RestoreStep st = Desk::RestoreStep::more;
+  while (st == Desk::RestoreStep::more || st == Desk::RestoreStep::wait) {
+    const bool whole = d.state().tickets.size() == 1 && d.state().tickets[0].timeline.size() == 151 && d.state().revision == f.desk.state().revision;
+    st = d.restore_snapshot_step(snap.size(), 1, err);
+    steps_after_state += whole;
+  }
+  REQUIRE(st == Desk::RestoreStep::done);
+  CHECK(steps_after_state >= 3);  // 151 Ops, at most 64 a step
+  for (const Op& op : f.desk.sync().outbox()) CHECK(d.snapshot_holds(op.id));
+  Restored head;
+  for (const Op& op : f.desk.sync().outbox()) head.outbox.push_back(op.id);
+  d.load_begin(head);
+  d.load_end();
+  REQUIRE(d.sync().outbox().size() == 151);
+  for (size_t i = 0; i < 151; ++i) CHECK(d.sync().outbox()[i].id == f.desk.sync().outbox()[i].id);
+  CHECK(state_image(d.state()) == state_image(f.desk.state()));
+
+  // one waiting Op's length damaged: refused, the State empty again
+  std::string bad = snap;
+  const size_t at = bad.find("回复 77");
+  REQUIRE(at != std::string::npos);
+  bad.replace(at, 3, "\xff\xff\xff");  // invalid UTF-8 inside the Op's text
+  ManualStore s2;
+  Desk e(s2, "e-");
+  CHECK_FALSE(e.restore_snapshot(bad.data(), bad.size(), err));
+  CHECK(err == "snapshot's waiting Ops damaged");
+  CHECK(e.state().tickets.empty());
+}
+
 TEST_CASE("a damaged snapshot is refused and leaves the desk as it was") {
   Fixture f;
   REQUIRE(f.desk.submit(new_ticket_cmd(), kT0).ok);
