@@ -230,19 +230,13 @@ void DeskUi::draw(Millis now) {
   // While the stored desk arrives, only the inbox and the tickets are shown: the other views are
   // built on what comes after the tickets (refunds, survey sends and responses, tasks) or on all
   // of it (the dashboard, the incidents' passes over every ticket), so they wait for the whole.
-  const bool whole = phase_ == Phase::ready;
-  auto wait_for_whole = [&]() {
-    ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
-    ImGui::TextWrapped("%s", tr("phase.arriving_view"));
-  };
   if (view_ == View::dashboard && (selected_.empty() || !desk_.state().ticket(selected_))) {
-    if (whole) draw_dashboard(now, avail.x, avail.y);  // the whole width: a ticket opened from it leaves it
-    else wait_for_whole();
+    if (whole_or_note()) draw_dashboard(now, avail.x, avail.y);  // the whole width: a ticket opened from it leaves it
   } else {
   auto draw_list = [&](float w, float h) {
-    if (!whole && view_ != View::tickets) {
+    if (view_ != View::tickets && phase_ != Phase::ready) {
       ImGui::BeginChild("##arriving", ImVec2(w, h));
-      wait_for_whole();
+      whole_or_note();
       ImGui::EndChild();
     } else if (view_ == View::refunds) draw_refunds(now, w, h);
     else if (view_ == View::surveys) draw_surveys(now, w, h);
@@ -282,6 +276,13 @@ void DeskUi::draw(Millis now) {
     route_ = route;
     if (on_navigate) on_navigate(route);
   }
+}
+
+bool DeskUi::whole_or_note() {
+  if (phase_ == Phase::ready) return true;
+  ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
+  ImGui::TextWrapped("%s", tr("phase.arriving_view"));
+  return false;
 }
 
 void DeskUi::navigate(std::string route) {

@@ -128,6 +128,9 @@ class DeskUi {
  private:
   void draw_top_bar(Millis now);
   void draw_status_line(Millis now);
+  // True once the whole stored desk is in; while it arrives (Phase::arriving) says that this
+  // view waits for it, and false.
+  bool whole_or_note();
   void draw_view_switch(Millis now);
   void draw_sync_state(Millis now);
   void draw_inbox(Millis now, float width, float height);

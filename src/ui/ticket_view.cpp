@@ -187,20 +187,17 @@ void DeskUi::draw_ticket(Millis now, float width, float height) {
   ImGuiTabItemFlags refund_flags = open_refund_tab_ ? ImGuiTabItemFlags_SetSelected : 0;
   open_refund_tab_ = false;
   bool refunds = begin_tab_item(refunds_tab, refund_flags);
-  // (refunds, survey sends and responses arrive after the tickets: DeskUi::draw)
-  const bool whole = phase_ == Phase::ready;
+  // (refunds, survey sends and responses arrive after the tickets: whole_or_note)
   if (refunds) {
     ImGui::BeginChild("##refund_tab", ImVec2(0, 0), false);
-    if (whole) draw_refund_panel(*t, now);
-    else ImGui::TextWrapped("%s", tr("phase.arriving_view"));
+    if (whole_or_note()) draw_refund_panel(*t, now);
     ImGui::EndChild();
     ImGui::EndTabItem();
   }
   bool surveys = begin_tab_item(lbl("ticket.tab_surveys", "tab_surveys"));
   if (surveys) {
     ImGui::BeginChild("##survey_tab", ImVec2(0, 0), false);
-    if (whole) draw_ticket_surveys(*t, now);
-    else ImGui::TextWrapped("%s", tr("phase.arriving_view"));
+    if (whole_or_note()) draw_ticket_surveys(*t, now);
     ImGui::EndChild();
     ImGui::EndTabItem();
   }

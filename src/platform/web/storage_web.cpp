@@ -271,16 +271,14 @@ EM_JS(void, js_open_store, (int page_size), {
             if (r === 0 || (pieces.length && !held_back)) later();
             // else waiting for bytes: the next piece asks for a frame (the last one: allow() does)
           };
+          cancel = broken;
+          kick = later;
           if (!(src instanceof Blob) || !src.stream) {
             const buf = src instanceof Blob ? src.arrayBuffer() : Promise.resolve(src);
-            cancel = broken;
-            kick = later;
             return buf.then((b) => { pieces.push(new Uint8Array(b)); ended = true; later(); }, broken);
           }
           reader = src.stream().getReader();
           readAhead();
-          cancel = broken;
-          kick = later;
         });
         self.allow = () => { allowed = true; kick(); };
         self.cancel = () => cancel();
